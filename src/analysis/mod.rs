@@ -1,0 +1,317 @@
+//! Danish text analysis: from text to the terms the index stores and the queries look up.
+//!
+//! In: page text, titles or query text. Out: terms in three flavours, one per index field:
+//!
+//! | analyzer | name | terms for `Forebyggelsesindsatsen` |
+//! |---|---|---|
+//! | exact | [`EXACT`] `da_exact` | `forebyggelsesindsatsen` |
+//! | stemmed | [`STEMMED`] `da` | `forebyggelsesindsats`, + parts `forebyggels`, `indsat` |
+//! | folded | [`FOLDED`] `da_folded` | the stemmed terms of the folded word (`æøå` → `a`, `o`) |
+//!
+//! Every flavour starts with [`normalize::split_words`] (NFKC, lower case, numbers kept whole).
+//! The stemmed one applies the Danish Snowball stemmer ([`stem::stem`]) and adds the parts of a
+//! compound ([`compound::Lexicon::split`]) at the same position as the whole word, so phrase
+//! queries still line up. The folded one folds first ([`fold::fold`]) and then stems, so a query
+//! typed without `æøå` goes through exactly the same steps as the page it should find.
+//!
+//! The main type is [`Analyzer`]: it holds the compound [`Lexicon`] of an index, registers the
+//! three tantivy tokenizers on it ([`Analyzer::register`]) and analyses query words the same way
+//! ([`Analyzer::analyze_word`]). Custom tokenizers are not saved inside a tantivy index, so the
+//! index module stores [`ANALYZER_VERSION`] beside it and refuses an index made by another one.
+//!
+//! Stop words ([`stopwords`]) are indexed like any word; the query builder uses them.
+
+pub mod compound;
+pub mod fold;
+pub mod normalize;
+pub mod stem;
+pub mod stopwords;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use serde::Serialize;
+use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
+
+pub use compound::Lexicon;
+
+/// Name of the exact-form analyzer (normalised, lower-cased words).
+pub const EXACT: &str = "da_exact";
+/// Name of the stemmed analyzer with compound parts.
+pub const STEMMED: &str = "da";
+/// Name of the folded, stemmed analyzer with compound parts.
+pub const FOLDED: &str = "da_folded";
+
+/// Version of the analysis rules. An index built with another version must be rebuilt, because
+/// its terms no longer match what queries look up.
+pub const ANALYZER_VERSION: u32 = 1;
+
+/// Which terms an analyzer makes of a word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flavour {
+    /// The normalised word itself.
+    Exact,
+    /// The stem, and the stems of its compound parts.
+    Stemmed,
+    /// The stem of the folded word, and those of its folded parts.
+    Folded,
+}
+
+/// Terms of one query or page word in every flavour.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct WordTerms {
+    /// The word as written in the input.
+    pub original: String,
+    /// Normalised form: the exact term.
+    pub exact: String,
+    /// Stem of the whole word.
+    pub stem: String,
+    /// Folded stem of the whole word.
+    pub folded: String,
+    /// Compound parts (normalised), empty when the word is not a known compound.
+    pub parts: Vec<String>,
+    /// Stems of the parts.
+    pub part_stems: Vec<String>,
+    /// Folded stems of the parts.
+    pub part_folded: Vec<String>,
+    /// Whether the word is a Danish stop word or question word.
+    pub stop_word: bool,
+}
+
+/// The Danish analysis of one index: its compound lexicon and the rules above.
+#[derive(Debug, Clone)]
+pub struct Analyzer {
+    lexicon: Arc<Lexicon>,
+}
+
+impl Analyzer {
+    /// An analyzer splitting compounds with `lexicon`.
+    pub fn new(lexicon: Lexicon) -> Analyzer {
+        Analyzer { lexicon: Arc::new(lexicon) }
+    }
+
+    /// The compound lexicon in use.
+    pub fn lexicon(&self) -> &Lexicon {
+        &self.lexicon
+    }
+
+    /// Registers the three analyzers ([`EXACT`], [`STEMMED`], [`FOLDED`]) on `index`.
+    pub fn register(&self, index: &tantivy::Index) {
+        let manager = index.tokenizers();
+        for (name, flavour) in [(EXACT, Flavour::Exact), (STEMMED, Flavour::Stemmed), (FOLDED, Flavour::Folded)] {
+            manager.register(name, TextAnalyzer::from(self.tokenizer(flavour)));
+        }
+    }
+
+    /// A tantivy tokenizer making `flavour` terms.
+    pub fn tokenizer(&self, flavour: Flavour) -> DanishTokenizer {
+        DanishTokenizer { flavour, lexicon: Arc::clone(&self.lexicon), cache: HashMap::new() }
+    }
+
+    /// Every flavour of terms of one normalised word.
+    pub fn analyze_word(&self, original: &str, normalized: &str) -> WordTerms {
+        let stem = stem::stem(normalized);
+        let folded = stem::stem(&fold::fold(normalized));
+        let parts = self.lexicon.split(normalized).unwrap_or_default();
+        let part_stems = parts.iter().map(|p| stem::stem(p)).collect();
+        let part_folded = parts.iter().map(|p| stem::stem(&fold::fold(p))).collect();
+        WordTerms {
+            original: original.to_owned(),
+            exact: normalized.to_owned(),
+            stem,
+            folded,
+            parts,
+            part_stems,
+            part_folded,
+            stop_word: stopwords::is_stop_word(normalized),
+        }
+    }
+
+    /// Splits `text` into words and analyses each, in order.
+    pub fn analyze_text(&self, text: &str) -> Vec<WordTerms> {
+        normalize::split_words(text)
+            .into_iter()
+            .map(|word| {
+                let original = text.get(word.start..word.end).unwrap_or(&word.text);
+                self.analyze_word(original, &word.text)
+            })
+            .collect()
+    }
+
+    /// The terms `flavour` makes of `text`, as tantivy tokens with positions and byte offsets.
+    pub fn tokens(&self, flavour: Flavour, text: &str) -> Vec<Token> {
+        self.tokenizer(flavour).tokenize(text)
+    }
+}
+
+impl Default for Analyzer {
+    /// An analyzer with the seed lexicon.
+    fn default() -> Analyzer {
+        Analyzer::new(Lexicon::seed())
+    }
+}
+
+/// A tantivy [`Tokenizer`] for one [`Flavour`] of Danish terms.
+///
+/// Each clone keeps its own cache of compound splits, so a writer thread splits each distinct
+/// word once.
+#[derive(Debug, Clone)]
+pub struct DanishTokenizer {
+    flavour: Flavour,
+    lexicon: Arc<Lexicon>,
+    cache: HashMap<String, Vec<String>>,
+}
+
+/// Most distinct words a tokenizer remembers the split of.
+const MAX_CACHED_SPLITS: usize = 200_000;
+
+impl DanishTokenizer {
+    fn tokenize(&mut self, text: &str) -> Vec<Token> {
+        let mut tokens = Vec::new();
+        for (position, word) in normalize::split_words(text).into_iter().enumerate() {
+            let mut push = |term: String| {
+                if !tokens.iter().rev().take_while(|t: &&Token| t.position == position).any(|t| t.text == term) {
+                    tokens.push(Token {
+                        offset_from: word.start,
+                        offset_to: word.end,
+                        position,
+                        text: term,
+                        position_length: 1,
+                    });
+                }
+            };
+            match self.flavour {
+                Flavour::Exact => push(word.text.clone()),
+                Flavour::Stemmed => {
+                    push(stem::stem(&word.text));
+                    for part in self.parts(&word.text) {
+                        push(stem::stem(&part));
+                    }
+                }
+                Flavour::Folded => {
+                    push(stem::stem(&fold::fold(&word.text)));
+                    for part in self.parts(&word.text) {
+                        push(stem::stem(&fold::fold(&part)));
+                    }
+                }
+            }
+        }
+        tokens
+    }
+
+    fn parts(&mut self, word: &str) -> Vec<String> {
+        if let Some(parts) = self.cache.get(word) {
+            return parts.clone();
+        }
+        let parts = self.lexicon.split(word).unwrap_or_default();
+        if self.cache.len() >= MAX_CACHED_SPLITS {
+            self.cache.clear();
+        }
+        self.cache.insert(word.to_owned(), parts.clone());
+        parts
+    }
+}
+
+impl Tokenizer for DanishTokenizer {
+    type TokenStream<'a> = VecTokenStream;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
+        VecTokenStream { tokens: self.tokenize(text), next: 0 }
+    }
+}
+
+/// A token stream over tokens made in advance.
+#[derive(Debug)]
+pub struct VecTokenStream {
+    tokens: Vec<Token>,
+    next: usize,
+}
+
+impl TokenStream for VecTokenStream {
+    fn advance(&mut self) -> bool {
+        if self.next < self.tokens.len() {
+            self.next += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn token(&self) -> &Token {
+        // `advance` has moved `next` past the current token; before the first call tantivy
+        // never asks for a token.
+        &self.tokens[self.next.saturating_sub(1).min(self.tokens.len().saturating_sub(1))]
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        let idx = self.next.saturating_sub(1).min(self.tokens.len().saturating_sub(1));
+        &mut self.tokens[idx]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn analyzer() -> Analyzer {
+        let mut lexicon = Lexicon::new();
+        for (word, count) in [("forebyggelse", 30), ("indsats", 8), ("sekretariat", 3), ("funktion", 4)] {
+            lexicon.add(word, count);
+        }
+        Analyzer::new(lexicon)
+    }
+
+    fn terms(flavour: Flavour, text: &str) -> Vec<(usize, String)> {
+        analyzer().tokens(flavour, text).into_iter().map(|t| (t.position, t.text)).collect()
+    }
+
+    #[test]
+    fn exact_terms_are_lower_case_words() {
+        assert_eq!(terms(Flavour::Exact, "Nye Værktøjer"), [(0, "nye".into()), (1, "værktøjer".into())]);
+    }
+
+    #[test]
+    fn compound_parts_share_the_position_of_the_whole() {
+        let tokens = terms(Flavour::Stemmed, "den forebyggelsesindsatsen");
+        let at_one: Vec<&str> = tokens.iter().filter(|(p, _)| *p == 1).map(|(_, t)| t.as_str()).collect();
+        assert_eq!(at_one[0], stem::stem("forebyggelsesindsatsen"));
+        assert!(at_one.contains(&stem::stem("forebyggelse").as_str()));
+        assert!(at_one.contains(&stem::stem("indsats").as_str()));
+    }
+
+    #[test]
+    fn query_parts_meet_the_compound_on_the_page() {
+        let page = terms(Flavour::Stemmed, "sekretariatsfunktionen");
+        for query_word in ["sekretariat", "funktion"] {
+            let query = stem::stem(query_word);
+            assert!(page.iter().any(|(_, t)| *t == query), "{query_word}: {page:?}");
+        }
+    }
+
+    #[test]
+    fn folded_query_meets_the_danish_page() {
+        let page = terms(Flavour::Folded, "en fast rådgivningsvagt");
+        let query = terms(Flavour::Folded, "raadgivningsvagt");
+        assert!(page.iter().any(|(_, t)| *t == query[0].1), "{page:?} {query:?}");
+        let query = terms(Flavour::Folded, "radgivningsvagt");
+        assert!(page.iter().any(|(_, t)| *t == query[0].1));
+    }
+
+    #[test]
+    fn offsets_cover_the_original_word() {
+        let text = "Årsrapport 2018";
+        let tokens = analyzer().tokens(Flavour::Stemmed, text);
+        assert_eq!(&text[tokens[0].offset_from..tokens[0].offset_to], "Årsrapport");
+    }
+
+    #[test]
+    fn token_stream_yields_every_token_once() {
+        let mut tokenizer = analyzer().tokenizer(Flavour::Exact);
+        let mut stream = tokenizer.token_stream("en to tre");
+        let mut seen = Vec::new();
+        while stream.advance() {
+            seen.push(stream.token().text.clone());
+        }
+        assert_eq!(seen, ["en", "to", "tre"]);
+    }
+}

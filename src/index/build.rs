@@ -1,0 +1,521 @@
+//! Building and updating an index from PDF files.
+//!
+//! [`build_index`] runs in four steps:
+//! 1. **Plan**: list the PDFs under the inputs and compare each with the [`IndexState`] of the
+//!    last commit: same size and modification time, or same content hash, means unchanged;
+//!    files of the state no longer found are removed.
+//! 2. **Extract** the new and changed files in parallel (rayon, one file per task), each on a
+//!    thread with a large stack and behind `catch_unwind`, so a hostile file costs only itself.
+//! 3. **Analyse**: add the words of the new pages to the index's compound [`Lexicon`].
+//! 4. **Write**: delete the pages of changed and removed files, add the new pages, and commit
+//!    once, with the new state as the commit payload. Tantivy commits are atomic, so a run killed
+//!    at any moment leaves the previous index searchable and the next run redoes the work.
+//!
+//! A lock file keeps two runs from writing one index at once: the second fails at once with
+//! [`Error::IndexLocked`].
+
+use std::fs::File;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use rayon::prelude::*;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use tantivy::{Index, IndexWriter, TantivyDocument, Term};
+
+use super::metadata::{Manifests, doc_stem};
+use super::schema::{Fields, build_schema};
+use super::state::{FailedFile, FileState, IndexState};
+use super::{LEXICON_FILE, LOCK_FILE, open_existing};
+use crate::analysis::{self, Analyzer, Lexicon};
+use crate::error::{Error, Result};
+use crate::extract::{self, ExtractedPdf};
+
+/// How to build an index.
+#[derive(Debug, Clone)]
+pub struct IndexOptions {
+    /// Threads for extraction and indexing; 0 means all cores.
+    pub threads: usize,
+    /// Rebuild everything, ignoring what the index already holds.
+    pub full: bool,
+    /// Memory budget of the tantivy writer, bytes, for all its threads together.
+    pub memory_budget: usize,
+}
+
+impl Default for IndexOptions {
+    fn default() -> IndexOptions {
+        IndexOptions { threads: 0, full: false, memory_budget: 200_000_000 }
+    }
+}
+
+/// Progress of a run, for a progress bar.
+#[derive(Debug, Clone)]
+pub enum Progress<'a> {
+    /// Extraction starts on this many files.
+    Extracting {
+        /// Files to extract.
+        files: usize,
+    },
+    /// One file has been extracted (or failed).
+    Extracted {
+        /// The file.
+        path: &'a Path,
+    },
+    /// Pages are being written to the index.
+    Writing {
+        /// Pages to write.
+        pages: usize,
+    },
+}
+
+/// A file that could not be indexed, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SkippedFile {
+    /// The file.
+    pub path: PathBuf,
+    /// One-line reason, e.g. `not a PDF (0 bytes)` or `encrypted, password required`.
+    pub reason: String,
+}
+
+/// A file indexed without some of its pages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PartialFile {
+    /// The file.
+    pub path: PathBuf,
+    /// Pages that could not be read, with the reason.
+    pub failed_pages: Vec<extract::PageFailure>,
+}
+
+/// What a run of [`build_index`] did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct IndexReport {
+    /// PDF files found under the inputs.
+    pub files_found: usize,
+    /// Files extracted and (re)indexed in this run.
+    pub files_indexed: usize,
+    /// Files left as they were, unchanged since the last run.
+    pub files_unchanged: usize,
+    /// Files removed from the index because they are gone.
+    pub files_removed: usize,
+    /// Pages written in this run.
+    pub pages_indexed: usize,
+    /// Pages in the index after the run.
+    pub pages_total: u64,
+    /// Files that could not be indexed.
+    pub skipped: Vec<SkippedFile>,
+    /// Files indexed with some pages missing.
+    pub partial: Vec<PartialFile>,
+    /// Indexed files with pages without a text layer: path and page numbers.
+    pub pages_without_text: Vec<(PathBuf, Vec<u32>)>,
+    /// Whether a commit was made (false when nothing changed).
+    pub committed: bool,
+    /// Wall-clock time of the run.
+    #[serde(serialize_with = "serialize_seconds")]
+    pub elapsed: Duration,
+}
+
+fn serialize_seconds<S: serde::Serializer>(d: &Duration, s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_f64(d.as_secs_f64())
+}
+
+/// Stack size of extraction threads: deep but bounded recursion in PDF parsing fits.
+const EXTRACT_STACK_BYTES: usize = 256 * 1024 * 1024;
+
+/// Indexes the PDFs under `inputs` (files or folders, searched recursively) into `index_dir`,
+/// creating it if needed and otherwise updating only what changed.
+///
+/// `progress` is called from the calling thread and from extraction threads.
+///
+/// # Errors
+/// Fails when no PDF is found, when the index is locked or cannot be written, or when every
+/// file failed; a single failed file is reported in [`IndexReport::skipped`] instead.
+pub fn build_index(
+    index_dir: &Path,
+    inputs: &[PathBuf],
+    options: &IndexOptions,
+    progress: &(dyn Fn(Progress<'_>) + Sync),
+) -> Result<IndexReport> {
+    let started = Instant::now();
+    let files = collect_pdfs(inputs)?;
+    if files.is_empty() {
+        let names: Vec<String> = inputs.iter().map(|p| p.display().to_string()).collect();
+        return Err(Error::NoInput(names.join(", ")));
+    }
+    std::fs::create_dir_all(index_dir).map_err(|e| Error::io(index_dir, e))?;
+    let _lock = lock_index(index_dir)?;
+
+    // With --full an index of another analyzer version, or a damaged one, is simply replaced.
+    let existing = match open_existing(index_dir) {
+        Ok(existing) => existing,
+        Err(_) if options.full => None,
+        Err(e) => return Err(e),
+    };
+    let previous = match (&existing, options.full) {
+        (Some((_, state)), false) => state.clone(),
+        _ => IndexState::default(),
+    };
+    let plan = plan(&files, &previous)?;
+
+    let mut report = IndexReport { files_found: files.len(), ..IndexReport::default() };
+    report.files_unchanged = plan.unchanged.len();
+    report.files_removed = plan.removed.len();
+
+    let manifests = Manifests::load_for(&files)?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.threads)
+        .stack_size(EXTRACT_STACK_BYTES)
+        .thread_name(|i| format!("pubsearch-extract-{i}"))
+        .build()
+        .map_err(|e| Error::io(index_dir, std::io::Error::other(e)))?;
+    progress(Progress::Extracting { files: plan.changed.len() });
+    let extracted: Vec<(Candidate, std::result::Result<ExtractedPdf, String>)> = pool.install(|| {
+        plan.changed
+            .into_par_iter()
+            .map(|candidate| {
+                let result = extract_isolated(&candidate.path);
+                progress(Progress::Extracted { path: &candidate.path });
+                (candidate, result)
+            })
+            .collect()
+    });
+
+    let mut state = previous.clone();
+    state.analyzer_version = analysis::ANALYZER_VERSION;
+    for key in &plan.removed {
+        state.files.remove(key);
+    }
+    for key in &plan.removed_failed {
+        state.failed.remove(key);
+    }
+    for candidate in &plan.touched {
+        if let Some(file) = state.files.get_mut(&candidate.key) {
+            file.mtime_ns = candidate.mtime_ns;
+        }
+    }
+
+    let mut lexicon = match (&existing, options.full) {
+        (Some(_), false) => Lexicon::load(&index_dir.join(LEXICON_FILE)).unwrap_or_else(|_| Lexicon::seed()),
+        _ => Lexicon::seed(),
+    };
+    let mut good = Vec::new();
+    let mut failed = Vec::new();
+    for (candidate, result) in extracted {
+        match result {
+            Ok(pdf) if !pdf.pages.is_empty() => good.push((candidate, pdf)),
+            Ok(_) => failed.push((candidate, "no pages".to_owned())),
+            Err(reason) => failed.push((candidate, reason)),
+        }
+    }
+    for (candidate, reason) in &failed {
+        report.skipped.push(SkippedFile { path: candidate.path.clone(), reason: reason.clone() });
+    }
+    for (_, pdf) in &good {
+        for page in &pdf.pages {
+            let words = analysis::normalize::split_words(&page.text);
+            lexicon.add_words(words.iter().map(|w| w.text.as_str()));
+        }
+    }
+
+    let nothing_changed = good.is_empty()
+        && plan.removed.is_empty()
+        && plan.removed_failed.is_empty()
+        && report.skipped.is_empty();
+    report.skipped.extend(
+        plan.still_failing.iter().map(|(path, reason)| SkippedFile { path: path.clone(), reason: reason.clone() }),
+    );
+    if nothing_changed && plan.touched.is_empty() && existing.is_some() && !options.full {
+        report.pages_total = previous.total_pages();
+        report.elapsed = started.elapsed();
+        return Ok(report);
+    }
+    if good.is_empty() && existing.is_none() && previous.files.is_empty() && !report.skipped.is_empty() {
+        return Err(Error::NothingIndexed(report.skipped.len()));
+    }
+
+    let index = match existing {
+        Some((index, _)) => index,
+        None => create_fresh(index_dir)?,
+    };
+    let lexicon_tmp = index_dir.join(format!("{LEXICON_FILE}.tmp"));
+    lexicon.save(&lexicon_tmp).map_err(|e| Error::io(&lexicon_tmp, e))?;
+    std::fs::rename(&lexicon_tmp, index_dir.join(LEXICON_FILE)).map_err(|e| Error::io(index_dir, e))?;
+    let analyzer = Analyzer::new(lexicon);
+    analyzer.register(&index);
+    let fields = super::schema::fields_of(&index.schema())?;
+
+    let writer_threads = effective_threads(options.threads).clamp(1, 4);
+    let budget = options.memory_budget.max(writer_threads * 20_000_000);
+    let mut writer: IndexWriter<TantivyDocument> = index.writer_with_num_threads(writer_threads, budget)?;
+    if options.full {
+        // Deleted together with the commit below: until then the old pages stay searchable.
+        writer.delete_all_documents()?;
+    }
+    for key in &plan.removed {
+        writer.delete_term(Term::from_field_text(fields.key, key));
+    }
+    let pages: usize = good.iter().map(|(_, pdf)| pdf.pages.len()).sum();
+    progress(Progress::Writing { pages });
+    for (candidate, pdf) in good {
+        writer.delete_term(Term::from_field_text(fields.key, &candidate.key));
+        let meta = manifests.meta_for(&candidate.path, &pdf.info);
+        let doc = doc_stem(&candidate.path);
+        let path = candidate.path.display().to_string();
+        let mut without_text = Vec::new();
+        for page in &pdf.pages {
+            if page.text.trim().is_empty() {
+                without_text.push(page.number);
+            }
+            let mut document = TantivyDocument::default();
+            document.add_text(fields.key, &candidate.key);
+            document.add_text(fields.doc, &doc);
+            document.add_text(fields.path, &path);
+            document.add_text(fields.title, &meta.title);
+            document.add_text(fields.title_folded, &meta.title);
+            if let Some(year) = meta.year {
+                document.add_u64(fields.year, u64::from(year));
+            }
+            document.add_text(fields.kind, &meta.kind);
+            document.add_text(fields.publisher, &meta.publisher);
+            document.add_u64(fields.page, u64::from(page.number));
+            if let Some(label) = &page.label {
+                document.add_text(fields.page_label, label);
+            }
+            add_page_text(&mut document, &fields, &page.text);
+            writer.add_document(document)?;
+        }
+        report.files_indexed += 1;
+        report.pages_indexed += pdf.pages.len();
+        if !pdf.failed_pages.is_empty() {
+            report.partial.push(PartialFile { path: candidate.path.clone(), failed_pages: pdf.failed_pages.clone() });
+        }
+        if !without_text.is_empty() {
+            report.pages_without_text.push((candidate.path.clone(), without_text.clone()));
+        }
+        state.failed.remove(&candidate.key);
+        state.files.insert(
+            candidate.key.clone(),
+            FileState {
+                doc,
+                hash: candidate.hash.clone(),
+                size: candidate.size,
+                mtime_ns: candidate.mtime_ns,
+                pages: u32::try_from(pdf.pages.len()).unwrap_or(u32::MAX),
+                pages_without_text: without_text,
+                title: meta.title,
+                year: meta.year,
+            },
+        );
+    }
+    // A failed file that used to index fine loses its old pages too: the index mirrors the
+    // files as they are now.
+    for (candidate, reason) in failed {
+        if state.files.remove(&candidate.key).is_some() {
+            writer.delete_term(Term::from_field_text(fields.key, &candidate.key));
+        }
+        state.failed.insert(
+            candidate.key,
+            FailedFile { size: candidate.size, mtime_ns: candidate.mtime_ns, reason },
+        );
+    }
+    if state.files.is_empty() {
+        return Err(Error::NothingIndexed(report.skipped.len()));
+    }
+    state.built_at = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let mut commit = writer.prepare_commit()?;
+    commit.set_payload(&state.to_payload());
+    commit.commit()?;
+    writer.wait_merging_threads()?;
+    report.committed = true;
+    report.pages_total = state.total_pages();
+    report.elapsed = started.elapsed();
+    Ok(report)
+}
+
+/// Adds a page's text to the three text fields.
+fn add_page_text(document: &mut TantivyDocument, fields: &Fields, text: &str) {
+    document.add_text(fields.text, text);
+    document.add_text(fields.text_exact, text);
+    document.add_text(fields.text_folded, text);
+}
+
+/// Number of threads `threads` stands for (0: all cores).
+pub(crate) fn effective_threads(threads: usize) -> usize {
+    if threads == 0 { std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1) } else { threads }
+}
+
+/// Extracts one file, turning any panic into that file's error.
+fn extract_isolated(path: &Path) -> std::result::Result<ExtractedPdf, String> {
+    match catch_unwind(AssertUnwindSafe(|| extract::extract_file(path))) {
+        Ok(Ok(pdf)) => Ok(pdf),
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(panic) => {
+            let message = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown cause".into());
+            Err(format!("internal error while reading the file ({message})"))
+        }
+    }
+}
+
+/// A file to look at in this run.
+#[derive(Debug, Clone)]
+struct Candidate {
+    key: String,
+    path: PathBuf,
+    hash: String,
+    size: u64,
+    mtime_ns: u128,
+}
+
+/// What a run has to do.
+#[derive(Debug, Default)]
+struct Plan {
+    changed: Vec<Candidate>,
+    /// Unchanged content whose modification time moved.
+    touched: Vec<Candidate>,
+    unchanged: Vec<String>,
+    removed: Vec<String>,
+    /// Failed last time and unchanged since: not retried.
+    still_failing: Vec<(PathBuf, String)>,
+    /// Failed last time and gone now.
+    removed_failed: Vec<String>,
+}
+
+fn plan(files: &[PathBuf], previous: &IndexState) -> Result<Plan> {
+    let mut plan = Plan::default();
+    let mut seen = std::collections::HashSet::new();
+    for path in files {
+        let key = file_key(path);
+        seen.insert(key.clone());
+        let metadata = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+        let size = metadata.len();
+        let mtime_ns = metadata
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos());
+        if let Some(failed) = previous.failed.get(&key) {
+            if failed.size == size && failed.mtime_ns == mtime_ns {
+                plan.still_failing.push((path.clone(), failed.reason.clone()));
+                continue;
+            }
+        }
+        let old = previous.files.get(&key);
+        if let Some(old) = old {
+            if old.size == size && old.mtime_ns == mtime_ns {
+                plan.unchanged.push(key);
+                continue;
+            }
+        }
+        let hash = hash_file(path)?;
+        let candidate = Candidate { key: key.clone(), path: path.clone(), hash, size, mtime_ns };
+        match old {
+            Some(old) if old.hash == candidate.hash => {
+                plan.unchanged.push(key);
+                plan.touched.push(candidate);
+            }
+            _ => plan.changed.push(candidate),
+        }
+    }
+    plan.removed = previous.files.keys().filter(|k| !seen.contains(*k)).cloned().collect();
+    plan.removed_failed = previous.failed.keys().filter(|k| !seen.contains(*k)).cloned().collect();
+    Ok(plan)
+}
+
+/// The key of a file in the index: its path as found.
+fn file_key(path: &Path) -> String {
+    path.to_string_lossy().into_owned()
+}
+
+fn hash_file(path: &Path) -> Result<String> {
+    let mut file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut hasher = Sha256::new();
+    std::io::copy(&mut file, &mut hasher).map_err(|e| Error::io(path, e))?;
+    Ok(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// Every PDF under `inputs`, sorted, without duplicates.
+///
+/// # Errors
+/// Fails when an input does not exist.
+pub fn collect_pdfs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for input in inputs {
+        let metadata = std::fs::metadata(input).map_err(|e| Error::io(input, e))?;
+        if metadata.is_dir() {
+            walk(input, &mut files, 0)?;
+        } else {
+            files.push(input.clone());
+        }
+    }
+    files.sort();
+    files.dedup();
+    Ok(files)
+}
+
+/// Deepest folder nesting followed.
+const MAX_WALK_DEPTH: usize = 32;
+
+fn walk(dir: &Path, files: &mut Vec<PathBuf>, depth: usize) -> Result<()> {
+    if depth > MAX_WALK_DEPTH {
+        return Ok(());
+    }
+    let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| Error::io(dir, e))?;
+        let path = entry.path();
+        let file_type = entry.file_type().map_err(|e| Error::io(&path, e))?;
+        if file_type.is_dir() {
+            walk(&path, files, depth + 1)?;
+        } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf")) {
+            files.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Holds the index's lock file until dropped.
+struct IndexLock {
+    _file: File,
+}
+
+fn lock_index(index_dir: &Path) -> Result<IndexLock> {
+    let path = index_dir.join(LOCK_FILE);
+    let file = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| Error::io(&path, e))?;
+    match file.try_lock() {
+        Ok(()) => Ok(IndexLock { _file: file }),
+        Err(std::fs::TryLockError::WouldBlock) => Err(Error::IndexLocked(index_dir.to_path_buf())),
+        Err(std::fs::TryLockError::Error(e)) => Err(Error::io(&path, e)),
+    }
+}
+
+/// Creates a new, empty index in `index_dir`, removing the files of any older one.
+fn create_fresh(index_dir: &Path) -> Result<Index> {
+    for entry in std::fs::read_dir(index_dir).map_err(|e| Error::io(index_dir, e))? {
+        let entry = entry.map_err(|e| Error::io(index_dir, e))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let tantivy_file = name == "meta.json"
+            || name == ".managed.json"
+            || name.ends_with(".idx")
+            || name.ends_with(".pos")
+            || name.ends_with(".term")
+            || name.ends_with(".store")
+            || name.ends_with(".fast")
+            || name.ends_with(".fieldnorm")
+            || name.ends_with(".del");
+        if tantivy_file {
+            let path = entry.path();
+            std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
+        }
+    }
+    let (schema, _) = build_schema();
+    Ok(Index::create_in_dir(index_dir, schema)?)
+}

@@ -1,0 +1,302 @@
+//! Searching an index: ranked pages with snippets.
+//!
+//! In: a query string and [`SearchOptions`]. Out: [`SearchResults`] holding typed,
+//! serialisable [`Hit`]s, best first.
+//!
+//! - [`query`] parses the query language into a tree ([`parse_query`]);
+//! - [`rank`] turns the tree into a tantivy query (coverage tiers, BM25, proximity, folding,
+//!   compounds, fuzzy fallback) and collects what to highlight;
+//! - [`snippet`] cuts the best passage of each hit's page.
+//!
+//! [`Engine`] opens an index once (checking its analyzer version and registering the analyzers
+//! with its lexicon) and is then cheap to clone and safe to share between threads: every search
+//! takes a fresh tantivy searcher from one reader. Stored text is read only for the hits shown.
+
+pub mod query;
+pub mod rank;
+pub mod snippet;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use serde::Serialize;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
+
+pub use query::{Filter, ParsedQuery, QueryError, QueryNode, parse_query};
+pub use snippet::{DEFAULT_SNIPPET_CHARS, Snippet};
+
+use crate::analysis::Analyzer;
+use crate::error::{Error, Result};
+use crate::index::{self, Fields, IndexState};
+
+/// How to search.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchOptions {
+    /// Most hits returned.
+    pub limit: usize,
+    /// Only pages of this year.
+    pub year: Option<u32>,
+    /// Only pages of this document (file stem).
+    pub doc: Option<String>,
+    /// Only pages of this kind.
+    pub kind: Option<String>,
+    /// Snippet length in characters; 0 for no snippets.
+    pub snippet_chars: usize,
+}
+
+impl Default for SearchOptions {
+    fn default() -> SearchOptions {
+        SearchOptions { limit: 10, year: None, doc: None, kind: None, snippet_chars: DEFAULT_SNIPPET_CHARS }
+    }
+}
+
+/// One page found.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Hit {
+    /// Document id: the PDF's file stem.
+    pub doc: String,
+    /// Path of the PDF as indexed.
+    pub path: String,
+    /// Document title.
+    pub title: String,
+    /// Publication year, when known.
+    pub year: Option<u32>,
+    /// Kind of publication, when known.
+    pub kind: String,
+    /// 1-based physical page number.
+    pub page: u32,
+    /// Printed page label, when the PDF has one.
+    pub page_label: Option<String>,
+    /// Relevance score (higher is better; comparable within one search only).
+    pub score: f32,
+    /// Best passage of the page.
+    pub snippet: String,
+    /// Byte ranges of the matched words in `snippet`.
+    pub highlights: Vec<[usize; 2]>,
+}
+
+/// The answer to one search.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SearchResults {
+    /// The query as given.
+    pub query: String,
+    /// Pages matching, of which `hits` are the best.
+    pub total_hits: usize,
+    /// Time spent searching and making snippets, milliseconds.
+    pub took_ms: f64,
+    /// Best pages first.
+    pub hits: Vec<Hit>,
+}
+
+/// Full text of one page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PageText {
+    /// Document id.
+    pub doc: String,
+    /// Document title.
+    pub title: String,
+    /// 1-based page number.
+    pub page: u32,
+    /// Number of pages of the document.
+    pub pages: u32,
+    /// Printed page label.
+    pub page_label: Option<String>,
+    /// The page text.
+    pub text: String,
+}
+
+/// Summary of an index.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IndexStats {
+    /// Index directory.
+    pub path: PathBuf,
+    /// Documents (PDF files) indexed.
+    pub documents: usize,
+    /// Pages indexed.
+    pub pages: u64,
+    /// Files that could not be indexed.
+    pub failed_files: usize,
+    /// Bytes on disk.
+    pub size_bytes: u64,
+    /// Last commit, seconds since the Unix epoch.
+    pub built_at: u64,
+    /// Analyzer version.
+    pub analyzer_version: u32,
+    /// Words in the compound lexicon.
+    pub lexicon_words: usize,
+}
+
+/// An open index, ready to search. Cheap to clone; share it between threads.
+#[derive(Clone)]
+pub struct Engine {
+    inner: Arc<EngineInner>,
+}
+
+struct EngineInner {
+    dir: PathBuf,
+    reader: IndexReader,
+    fields: Fields,
+    analyzer: Analyzer,
+    state: IndexState,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine").field("dir", &self.inner.dir).finish_non_exhaustive()
+    }
+}
+
+impl Engine {
+    /// Opens the index in `dir`.
+    ///
+    /// # Errors
+    /// [`Error::NoIndex`] when there is none, [`Error::AnalyzerVersion`] when it was built by
+    /// another version, [`Error::CorruptIndex`] when it cannot be read.
+    pub fn open(dir: &Path) -> Result<Engine> {
+        let (index, state) = index::open_existing(dir)?.ok_or_else(|| Error::NoIndex(dir.to_path_buf()))?;
+        let analyzer = index::analyzer_for(dir);
+        Engine::from_parts(dir, index, state, analyzer)
+    }
+
+    fn from_parts(dir: &Path, index: Index, state: IndexState, analyzer: Analyzer) -> Result<Engine> {
+        analyzer.register(&index);
+        let fields = index::schema::fields_of(&index.schema())?;
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        Ok(Engine { inner: Arc::new(EngineInner { dir: dir.to_path_buf(), reader, fields, analyzer, state }) })
+    }
+
+    /// Searches for `query`.
+    ///
+    /// # Errors
+    /// [`Error::Query`] when the query has nothing to search for or a malformed filter;
+    /// [`Error::Tantivy`] when the index cannot be read.
+    pub fn search(&self, query: &str, options: &SearchOptions) -> Result<SearchResults> {
+        let started = Instant::now();
+        let parsed = parse_query(query)?;
+        let inner = &*self.inner;
+        let searcher = inner.reader.searcher();
+        let builder = rank::QueryBuilder { analyzer: &inner.analyzer, fields: &inner.fields, searcher: &searcher };
+        let mut filters = Vec::new();
+        if let Some(year) = options.year {
+            filters.push(Filter::Year(year));
+        }
+        if let Some(doc) = &options.doc {
+            filters.push(Filter::Doc(doc.clone()));
+        }
+        if let Some(kind) = &options.kind {
+            filters.push(Filter::Kind(kind.clone()));
+        }
+        let compiled = builder.compile(&parsed, &filters);
+        let limit = options.limit.max(1);
+        let (top, total_hits) =
+            searcher.search(&compiled.query, &(TopDocs::with_limit(limit).order_by_score(), Count))?;
+        let mut hits = Vec::with_capacity(top.len());
+        for (score, address) in top.into_iter().take(options.limit) {
+            let document: TantivyDocument = searcher.doc(address)?;
+            let mut hit = self.hit_of(&document, score);
+            if options.snippet_chars > 0 {
+                let text = text_of(&document, inner.fields.text);
+                let snippet = snippet::make_snippet(text, &compiled.highlights, options.snippet_chars);
+                hit.snippet = snippet.text;
+                hit.highlights = snippet.highlights;
+            }
+            hits.push(hit);
+        }
+        Ok(SearchResults {
+            query: query.to_owned(),
+            total_hits,
+            took_ms: started.elapsed().as_secs_f64() * 1000.0,
+            hits,
+        })
+    }
+
+    /// The full text of page `page` (1-based) of document `doc`.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] when the document or page is not in the index.
+    pub fn page_text(&self, doc: &str, page: u32) -> Result<PageText> {
+        let inner = &*self.inner;
+        let searcher = inner.reader.searcher();
+        let Some(file) = inner.state.files.values().find(|f| f.doc == doc) else {
+            let known: Vec<&str> = inner.state.files.values().map(|f| f.doc.as_str()).collect();
+            return Err(Error::NotFound(format!("no document `{doc}` in the index (known: {})", known.join(", "))));
+        };
+        let query = BooleanQuery::new(vec![
+            (Occur::Must, Box::new(TermQuery::new(Term::from_field_text(inner.fields.doc, doc), IndexRecordOption::Basic)) as Box<dyn Query>),
+            (Occur::Must, Box::new(TermQuery::new(Term::from_field_u64(inner.fields.page, u64::from(page)), IndexRecordOption::Basic))),
+        ]);
+        let top: Vec<(f32, DocAddress)> = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
+        let Some((_, address)) = top.first() else {
+            return Err(Error::NotFound(format!("`{doc}` has pages 1 to {}, not page {page}", file.pages)));
+        };
+        let document: TantivyDocument = searcher.doc(*address)?;
+        let page_label = document.get_first(inner.fields.page_label).and_then(|v| v.as_str()).map(str::to_owned);
+        Ok(PageText {
+            doc: doc.to_owned(),
+            title: file.title.clone(),
+            page,
+            pages: file.pages,
+            page_label,
+            text: text_of(&document, inner.fields.text).to_owned(),
+        })
+    }
+
+    /// Summary of the index.
+    ///
+    /// # Errors
+    /// Fails when the index directory cannot be listed.
+    pub fn stats(&self) -> Result<IndexStats> {
+        let inner = &*self.inner;
+        let mut size_bytes = 0;
+        for entry in std::fs::read_dir(&inner.dir).map_err(|e| Error::io(&inner.dir, e))? {
+            let entry = entry.map_err(|e| Error::io(&inner.dir, e))?;
+            size_bytes += entry.metadata().map(|m| m.len()).unwrap_or(0);
+        }
+        Ok(IndexStats {
+            path: inner.dir.clone(),
+            documents: inner.state.files.len(),
+            pages: inner.state.total_pages(),
+            failed_files: inner.state.failed.len(),
+            size_bytes,
+            built_at: inner.state.built_at,
+            analyzer_version: inner.state.analyzer_version,
+            lexicon_words: inner.analyzer.lexicon().len(),
+        })
+    }
+
+    /// The state of the index: every indexed file with its hash and page count.
+    pub fn state(&self) -> &IndexState {
+        &self.inner.state
+    }
+
+    /// The analyzer the index was built with.
+    pub fn analyzer(&self) -> &Analyzer {
+        &self.inner.analyzer
+    }
+
+    fn hit_of(&self, document: &TantivyDocument, score: f32) -> Hit {
+        let f = &self.inner.fields;
+        let text = |field| document.get_first(field).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+        let number = |field| document.get_first(field).and_then(|v| v.as_u64());
+        Hit {
+            doc: text(f.doc),
+            path: text(f.path),
+            title: text(f.title),
+            year: number(f.year).and_then(|y| u32::try_from(y).ok()),
+            kind: text(f.kind),
+            page: number(f.page).and_then(|p| u32::try_from(p).ok()).unwrap_or(0),
+            page_label: document.get_first(f.page_label).and_then(|v| v.as_str()).map(str::to_owned),
+            score,
+            snippet: String::new(),
+            highlights: Vec::new(),
+        }
+    }
+}
+
+fn text_of(document: &TantivyDocument, field: tantivy::schema::Field) -> &str {
+    document.get_first(field).and_then(|v| v.as_str()).unwrap_or_default()
+}
