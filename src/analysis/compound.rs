@@ -19,11 +19,12 @@
 //! Limits: a part missing from the lexicon stops the split; a short part (`by`, `tid`) is never
 //! split off, to keep false splits rare.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::{BufRead, Write};
 use std::path::Path;
 
 use super::stem::stem;
+use super::stopwords::is_stop_word;
 
 /// Most parts a compound is split into.
 pub const MAX_PARTS: usize = 4;
@@ -31,19 +32,56 @@ pub const MAX_PARTS: usize = 4;
 const MIN_PART_CHARS: usize = 4;
 /// Fewest characters of a word worth trying to split.
 const MIN_COMPOUND_CHARS: usize = 2 * MIN_PART_CHARS;
+/// Fewest characters of an unknown last part kept after a known head.
+const MIN_UNKNOWN_TAIL_CHARS: usize = 6;
+/// Fewest characters of a head known only with an ending.
+const MIN_STEM_HEAD_CHARS: usize = 6;
+/// Fewest different words a productive head must start.
+const MIN_HEAD_USES: u32 = 2;
 
 /// Known words and how often they occur.
 #[derive(Debug, Clone, Default)]
 pub struct Lexicon {
     words: HashMap<String, u32>,
     stems: HashMap<String, u32>,
+    /// Productive heads (see [`Lexicon::learn_heads`]).
+    heads: HashSet<String>,
 }
+
+/// A candidate split.
+#[derive(Debug, Clone)]
+struct Split {
+    parts: Vec<String>,
+    counts: Vec<u32>,
+    /// Whether every part is a known word.
+    all_known: bool,
+    /// Mean logarithm of the part counts.
+    score: f64,
+}
+
+impl Split {
+    fn new(parts: Vec<String>, counts: &[u32], all_known: bool) -> Split {
+        let score = mean_log(counts);
+        Split { parts, counts: counts.to_vec(), all_known, score }
+    }
+
+    /// Known parts beat an unknown tail; then fewer parts; then more frequent parts.
+    fn better_than(&self, other: &Split) -> bool {
+        (self.all_known, std::cmp::Reverse(self.parts.len())) > (other.all_known, std::cmp::Reverse(other.parts.len()))
+            || (self.all_known == other.all_known
+                && self.parts.len() == other.parts.len()
+                && self.score > other.score)
+    }
+}
+
+/// Second column of a productive head in a saved lexicon.
+const HEAD_MARK: &str = "head";
 
 /// Seed list: `word<TAB>count` lines built from the project's publications.
 const SEED: &str = include_str!("data/lexicon-seed.tsv");
 
 impl Lexicon {
-    /// Times a word must be seen to count as known.
+    /// Times a four-letter word must be seen to count as known; longer words count once seen.
     pub const MIN_COUNT: u32 = 2;
 
     /// An empty lexicon: nothing is split.
@@ -55,6 +93,7 @@ impl Lexicon {
     pub fn seed() -> Lexicon {
         let mut lexicon = Lexicon::new();
         lexicon.add_tsv(SEED);
+        lexicon.learn_heads();
         lexicon
     }
 
@@ -75,11 +114,12 @@ impl Lexicon {
         *entry = entry.saturating_add(count);
     }
 
-    /// Adds every count of `other`.
+    /// Adds every count and head of `other`.
     pub fn merge(&mut self, other: &Lexicon) {
         for (word, &count) in &other.words {
             self.add(word, count);
         }
+        self.heads.extend(other.heads.iter().cloned());
     }
 
     /// Number of distinct words.
@@ -96,73 +136,118 @@ impl Lexicon {
     /// of a compound, which Danish writes in their bare form.
     fn head_count(&self, word: &str) -> u32 {
         let count = self.words.get(word).copied().unwrap_or(0);
-        if count >= Self::MIN_COUNT { count } else { 0 }
+        if count >= min_count(word) { count } else { 0 }
     }
 
     /// How often `word`, or failing that its stem, was seen; 0 when it counts as unknown. Used
     /// for the last part, which carries the inflection of the whole word.
     fn count(&self, word: &str) -> u32 {
         let direct = self.words.get(word).copied().unwrap_or(0);
-        let count = if direct >= Self::MIN_COUNT {
-            direct
-        } else {
-            self.stems.get(&stem(word)).copied().unwrap_or(0)
-        };
-        if count >= Self::MIN_COUNT { count } else { 0 }
+        let needed = min_count(word);
+        let count = if direct >= needed { direct } else { self.stems.get(&stem(word)).copied().unwrap_or(0) };
+        if count >= needed { count } else { 0 }
     }
 
-    /// The parts of `word` (normalised, lower-case), or `None` when it is not a known compound.
+    /// The parts of `word` (normalised, lower-case), or `None` when it is not a compound.
     pub fn split(&self, word: &str) -> Option<Vec<String>> {
         if word.chars().count() < MIN_COMPOUND_CHARS || !word.chars().all(char::is_alphabetic) {
             return None;
         }
-        self.best_split(word, MAX_PARTS).map(|(parts, _)| parts)
+        self.best_split(word, MAX_PARTS).map(|split| split.parts)
     }
 
-    /// Best split of `word` into at most `max_parts` known parts, with its score (sum of the
-    /// logarithms of the part counts, divided by the number of parts).
-    fn best_split(&self, word: &str, max_parts: usize) -> Option<(Vec<String>, f64)> {
+    /// Whether `head` may start a compound: a known word, a known word less a short ending
+    /// (`kommunal` of `kommunale`, for heads of [`MIN_STEM_HEAD_CHARS`] letters or more), or a
+    /// productive head.
+    fn known_head(&self, head: &str) -> Option<u32> {
+        let count = self.head_count(head);
+        if count > 0 {
+            return Some(count);
+        }
+        if head.chars().count() >= MIN_STEM_HEAD_CHARS {
+            // The head of `kommunaldirektør` is `kommunal`, seen as `kommunale`: a known word
+            // that is the head plus a short ending.
+            let inflected = ["e", "er", "en", "et"].iter().filter_map(|ending| {
+                let mut word = String::with_capacity(head.len() + 2);
+                word.push_str(head);
+                word.push_str(ending);
+                self.words.get(&word).copied()
+            });
+            if let Some(count) = inflected.max() {
+                return Some(count);
+            }
+        }
+        self.heads.contains(head).then_some(1)
+    }
+
+    /// Best split of `word` into at most `max_parts` parts.
+    fn best_split(&self, word: &str, max_parts: usize) -> Option<Split> {
         if max_parts < 2 {
             return None;
         }
-        let mut best: Option<(Vec<String>, f64)> = None;
-        let boundaries: Vec<usize> = word.char_indices().map(|(i, _)| i).skip(MIN_PART_CHARS).collect();
-        for &cut in &boundaries {
+        let mut best: Option<Split> = None;
+        for (cut, _) in word.char_indices().skip(MIN_PART_CHARS) {
             let Some((head, rest)) = word.split_at_checked(cut) else { continue };
-            let head_count = self.head_count(head);
-            if head_count == 0 {
-                continue;
-            }
+            let Some(head_count) = self.known_head(head) else { continue };
             for tail in linked_tails(rest) {
-                if tail.chars().count() < MIN_PART_CHARS {
+                let tail_chars = tail.chars().count();
+                if tail_chars < MIN_PART_CHARS || is_stop_word(tail) {
                     continue;
                 }
                 let tail_count = self.count(tail);
                 let candidate = if tail_count > 0 {
-                    Some((vec![head.to_owned(), tail.to_owned()], mean_log(&[head_count, tail_count])))
+                    Some(Split::new(vec![head.to_owned(), tail.to_owned()], &[head_count, tail_count], true))
+                } else if let Some(inner) = self.best_split(tail, max_parts - 1).filter(|s| s.all_known) {
+                    let mut parts = vec![head.to_owned()];
+                    parts.extend(inner.parts);
+                    let mut counts = vec![head_count];
+                    counts.extend(inner.counts);
+                    Some(Split::new(parts, &counts, true))
+                } else if tail_chars >= MIN_UNKNOWN_TAIL_CHARS
+                    && head.chars().count() > MIN_PART_CHARS
+                    && !is_stop_word(head)
+                {
+                    // An unknown tail after a known head: keep the head, and the tail as it is.
+                    Some(Split::new(vec![head.to_owned(), tail.to_owned()], &[head_count, 1], false))
                 } else {
-                    self.best_split(tail, max_parts - 1).map(|(mut parts, score)| {
-                        let n = parts.len() as f64;
-                        parts.insert(0, head.to_owned());
-                        let total = score * n + f64::from(head_count).ln();
-                        (parts, total / (n + 1.0))
-                    })
+                    None
                 };
-                if let Some((parts, score)) = candidate {
-                    let better = match &best {
-                        None => true,
-                        Some((best_parts, best_score)) => {
-                            parts.len() < best_parts.len()
-                                || (parts.len() == best_parts.len() && score > *best_score)
-                        }
-                    };
-                    if better {
-                        best = Some((parts, score));
+                if let Some(candidate) = candidate {
+                    if best.as_ref().is_none_or(|b| candidate.better_than(b)) {
+                        best = Some(candidate);
                     }
                 }
             }
         }
         best
+    }
+
+    /// Learns *productive heads*: words that never stand alone in the texts seen, but start at
+    /// least two different words whose remainder is a known word (`exit` in `exitarbejde` and
+    /// `exitindsatser`, `koordination` in `koordinationsgruppe` and `koordinationsforum`).
+    pub fn learn_heads(&mut self) {
+        let mut seen: HashMap<&str, u32> = HashMap::new();
+        for word in self.words.keys() {
+            if word.chars().count() < MIN_COMPOUND_CHARS {
+                continue;
+            }
+            for (cut, _) in word.char_indices().skip(MIN_PART_CHARS) {
+                let Some((head, rest)) = word.split_at_checked(cut) else { continue };
+                let known_rest = linked_tails(rest).any(|tail| {
+                    tail.chars().count() > MIN_PART_CHARS
+                        && self.words.get(tail).is_some_and(|&c| c >= min_count(tail))
+                });
+                if known_rest {
+                    *seen.entry(head).or_insert(0) += 1;
+                }
+            }
+        }
+        let heads: Vec<String> = seen
+            .into_iter()
+            .filter(|&(head, n)| n >= MIN_HEAD_USES && !self.words.contains_key(head))
+            .map(|(head, _)| head.to_owned())
+            .collect();
+        self.heads.extend(heads);
     }
 
     /// Reads a lexicon saved by [`Lexicon::save`].
@@ -189,6 +274,11 @@ impl Lexicon {
         for (word, count) in entries {
             writeln!(out, "{word}\t{count}")?;
         }
+        let mut heads: Vec<&String> = self.heads.iter().collect();
+        heads.sort_unstable();
+        for head in heads {
+            writeln!(out, "{head}\t{HEAD_MARK}")?;
+        }
         out.flush()
     }
 
@@ -196,11 +286,18 @@ impl Lexicon {
         for line in text.lines() {
             let mut fields = line.split('\t');
             let (Some(word), Some(count)) = (fields.next(), fields.next()) else { continue };
-            if let Ok(count) = count.trim().parse::<u32>() {
+            if count == HEAD_MARK {
+                self.heads.insert(word.to_owned());
+            } else if let Ok(count) = count.trim().parse::<u32>() {
                 self.add(word, count);
             }
         }
     }
+}
+
+/// Times `word` must be seen to count as known: short words are more often chance fragments.
+fn min_count(word: &str) -> u32 {
+    if word.chars().count() <= MIN_PART_CHARS { Lexicon::MIN_COUNT } else { 1 }
 }
 
 /// The tail after a cut, with and without a linking `s` or `e`.
@@ -218,7 +315,7 @@ fn mean_log(counts: &[u32]) -> f64 {
 mod tests {
     use super::*;
 
-    fn lexicon(words: &[(&str, u32)]) -> Lexicon {
+    fn lexicon_of(words: &[(&str, u32)]) -> Lexicon {
         let mut lexicon = Lexicon::new();
         for &(word, count) in words {
             lexicon.add(word, count);
@@ -228,41 +325,72 @@ mod tests {
 
     #[test]
     fn splits_at_a_linking_s() {
-        let lexicon = lexicon(&[("forebyggelse", 40), ("indsats", 9), ("indsatsen", 4)]);
+        let lexicon = lexicon_of(&[("forebyggelse", 40), ("indsats", 9), ("indsatsen", 4)]);
         assert_eq!(lexicon.split("forebyggelsesindsatsen").unwrap(), ["forebyggelse", "indsatsen"]);
         assert_eq!(lexicon.split("forebyggelsesindsats").unwrap(), ["forebyggelse", "indsats"]);
     }
 
     #[test]
     fn splits_without_a_link_and_into_three_parts() {
-        let lexicon = lexicon(&[("status", 5), ("rapportering", 3), ("mentor", 4), ("netværk", 6), ("møde", 7)]);
+        let lexicon = lexicon_of(&[("status", 5), ("rapportering", 3), ("mentor", 4), ("netværk", 6), ("møde", 7)]);
         assert_eq!(lexicon.split("statusrapportering").unwrap(), ["status", "rapportering"]);
         assert_eq!(lexicon.split("mentornetværksmøde").unwrap(), ["mentor", "netværk", "møde"]);
     }
 
     #[test]
     fn inflected_tail_is_known_through_its_stem() {
-        let lexicon = lexicon(&[("sekretariat", 3), ("funktion", 3)]);
+        let lexicon = lexicon_of(&[("sekretariat", 3), ("funktion", 3)]);
         assert_eq!(lexicon.split("sekretariatsfunktionen").unwrap(), ["sekretariat", "funktionen"]);
     }
 
     #[test]
     fn unknown_or_short_parts_are_not_split_off() {
-        let lexicon = lexicon(&[("ekstrem", 10), ("isme", 1), ("fore", 5), ("for", 50)]);
+        let lexicon = lexicon_of(&[("ekstrem", 10), ("isme", 1), ("fore", 5), ("for", 50)]);
         assert_eq!(lexicon.split("ekstremisme"), None);
         assert_eq!(lexicon.split("forebyggelse"), None);
         assert_eq!(lexicon.split("kort"), None);
     }
 
     #[test]
-    fn words_seen_once_do_not_count() {
-        let lexicon = lexicon(&[("handling", 1), ("plan", 1)]);
+    fn short_words_seen_once_do_not_count() {
+        let lexicon = lexicon_of(&[("handling", 1), ("plan", 1)]);
         assert_eq!(lexicon.split("handlingsplan"), None);
+        let lexicon = lexicon_of(&[("handling", 1), ("plan", 2)]);
+        assert_eq!(lexicon.split("handlingsplan").unwrap(), ["handling", "plan"]);
+    }
+
+    #[test]
+    fn a_stem_can_be_a_head() {
+        let lexicon = lexicon_of(&[("kommunale", 20), ("direktører", 1)]);
+        assert_eq!(lexicon.split("kommunaldirektører").unwrap(), ["kommunal", "direktører"]);
+    }
+
+    #[test]
+    fn productive_heads_split_without_standing_alone() {
+        let mut lexicon = lexicon_of(&[
+            ("exitindsatser", 1),
+            ("exitarbejde", 1),
+            ("indsatser", 3),
+            ("arbejde", 9),
+            ("programmer", 2),
+        ]);
+        assert_eq!(lexicon.split("exitprogrammer"), None);
+        lexicon.learn_heads();
+        assert_eq!(lexicon.split("exitprogrammer").unwrap(), ["exit", "programmer"]);
+    }
+
+    #[test]
+    fn unknown_long_tail_after_a_known_head_is_kept_whole() {
+        let lexicon = lexicon_of(&[("status", 4), ("rapport", 3)]);
+        assert_eq!(lexicon.split("statusrapportering").unwrap(), ["status", "rapportering"]);
+        // Known parts all the way through are preferred, on both the page and the query side.
+        let lexicon = lexicon_of(&[("status", 4), ("rapport", 3), ("ring", 3)]);
+        assert_eq!(lexicon.split("statusrapportering").unwrap(), ["status", "rapport", "ring"]);
     }
 
     #[test]
     fn save_and_load_round_trip() {
-        let lexicon = lexicon(&[("status", 5), ("rapportering", 3)]);
+        let lexicon = lexicon_of(&[("status", 5), ("rapportering", 3)]);
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("lexicon.tsv");
         lexicon.save(&path).unwrap();

@@ -33,7 +33,7 @@ pub fn run(args: &IndexArgs) -> Result<()> {
 pub fn build_quietly(dir: &Path, corpus: &[PathBuf]) -> Result<()> {
     let first = !matches!(open_existing(dir), Ok(Some(_)));
     eprintln!(
-        "pubsearch: {} {} from {} …",
+        "pubsearch: {} in {} from {} …",
         if first { "building the index" } else { "updating the index" },
         dir.display(),
         corpus.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")

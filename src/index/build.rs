@@ -217,6 +217,7 @@ pub fn build_index(
         }
     }
 
+    lexicon.learn_heads();
     let nothing_changed = good.is_empty()
         && plan.removed.is_empty()
         && plan.removed_failed.is_empty()

@@ -45,8 +45,8 @@ pub const PROXIMITY_BOOST: f32 = 2.0;
 pub const PROXIMITY_SLOP: u32 = 3;
 /// Weight of a phrase match in exact forms, on top of the stemmed phrase.
 pub const PHRASE_EXACT_BOOST: f32 = 0.5;
-/// Score for a page of a year named in the query.
-pub const YEAR_BOOST: f32 = 3.0;
+/// Score for a page of a year named in the query: as much as one more matching word.
+pub const YEAR_BOOST: f32 = COVERAGE;
 
 /// Terms that count as matches of one query item, for highlighting.
 #[derive(Debug, Clone, Default)]

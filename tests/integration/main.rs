@@ -1,1 +1,6 @@
+//! The one integration-test binary: fixtures and shared helpers in `util`, one module per topic.
 
+mod cli;
+mod index;
+mod relevance;
+mod util;

@@ -1,0 +1,403 @@
+//! Text clean-up after layout: one normal form for indexing.
+//!
+//! In: the raw text of every page of a document (lines separated by `\n`). Out: the same
+//! pages, cleaned: ligatures expanded (ﬁ → fi), soft hyphens, bidi and other format controls
+//! and Private Use Area symbols removed, odd spaces made plain, runs of spaces collapsed,
+//! words hyphenated at a line end re-joined (`forebyg-` + `gelse` → `forebyggelse`) while real
+//! compounds keep their hyphen (`SSP-konsulent`, `EU-midler`, `2017-2020`, `kultur- og`), and
+//! everything put in Unicode NFC.
+//!
+//! Design decision: the hyphen choice uses evidence from the whole document first — if the
+//! joined word occurs elsewhere it is joined, if the hyphenated compound occurs inside a line
+//! it keeps its hyphen — and only then rules: a soft hyphen always joins; an all-capital or
+//! numeric first part, a capital or digit after the break, or a following conjunction
+//! (`og`, `eller`…) keeps the hyphen; otherwise the word is joined, because line-end
+//! hyphenation of ordinary words is far more common than compounds broken at their hyphen.
+//!
+//! Known limits: no dictionary, so a lower-case compound that is broken at its own hyphen and
+//! never appears elsewhere is joined (`kvalitets-sikring` → `kvalitetssikring` is then right
+//! by luck, `it-løsning` written lower-case would lose its hyphen).
+
+use std::collections::{HashMap, HashSet};
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Words after which a line-end hyphen is a hanging compound hyphen ("kultur- og fritid").
+const CONJUNCTIONS: &[&str] = &[
+    "og", "eller", "samt", "til", "and", "or", "und", "oder", "som", "el",
+];
+
+/// Lower-case abbreviations that form hyphenated compounds ("it-sikkerhed", "tv-serie").
+const ABBREVIATIONS: &[&str] = &[
+    "it", "tv", "pc", "cv", "id", "hr", "cd", "dvd", "sms", "usb", "pdf", "app",
+];
+
+/// Maps one character to its clean form: `None` to drop it, `Some(s)` to replace it.
+fn map_char(c: char) -> Option<&'static str> {
+    Some(match c {
+        'ﬀ' => "ff",
+        'ﬁ' => "fi",
+        'ﬂ' => "fl",
+        'ﬃ' => "ffi",
+        'ﬄ' => "ffl",
+        'ﬅ' | 'ﬆ' => "st",
+        'Ĳ' => "IJ",
+        'ĳ' => "ij",
+        '\t' | '\u{a0}' | '\u{2000}'..='\u{200a}' | '\u{202f}' | '\u{205f}' | '\u{3000}' => " ",
+        '\u{2028}' | '\u{2029}' | '\r' => "\n",
+        // Soft hyphen: kept for the hyphen pass, removed there.
+        '\u{ad}' => "\u{ad}",
+        _ => return None,
+    })
+}
+
+fn is_dropped(c: char) -> bool {
+    matches!(c,
+        '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{206f}' | '\u{061c}'
+        | '\u{feff}' | '\u{fffd}' | '\u{e000}'..='\u{f8ff}' | '\u{f0000}'..='\u{10ffff}')
+        || (c.is_control() && c != '\n')
+}
+
+/// Character-level clean-up of one page (before hyphen joining).
+fn normalize_chars(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if let Some(r) = map_char(c) {
+            out.push_str(r);
+        } else if is_dropped(c) {
+            // PUA bullets and controls stand between words: keep a boundary.
+            if c >= '\u{e000}' && !out.ends_with([' ', '\n']) && !out.is_empty() {
+                out.push(' ');
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    // Collapse spaces, trim lines.
+    let mut clean = String::with_capacity(out.len());
+    for (i, line) in out.split('\n').enumerate() {
+        if i > 0 {
+            clean.push('\n');
+        }
+        let mut first = true;
+        for w in line.split(' ').filter(|w| !w.is_empty()) {
+            if !first {
+                clean.push(' ');
+            }
+            clean.push_str(w);
+            first = false;
+        }
+    }
+    clean
+}
+
+fn is_hyphen(c: char) -> bool {
+    matches!(c, '-' | '\u{2010}' | '\u{ad}')
+}
+
+/// The trailing run of letters before a final hyphen on `line`, with the hyphen char.
+fn trailing_part(line: &str) -> Option<(&str, char)> {
+    let hy = line.chars().next_back().filter(|&c| is_hyphen(c))?;
+    let body = line.get(..line.len() - hy.len_utf8())?;
+    let start = body
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_alphanumeric())
+        .last()
+        .map(|(i, _)| i)?;
+    let part = body.get(start..)?;
+    // "- " alone, or a dash after a space, is not a word break.
+    if part.is_empty() {
+        None
+    } else {
+        Some((part, hy))
+    }
+}
+
+/// The trailing run of letters of `line` (empty when it ends in anything else).
+fn trailing_word(line: &str) -> &str {
+    let start = line
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_alphabetic())
+        .last()
+        .map_or(line.len(), |(i, _)| i);
+    line.get(start..).unwrap_or_default()
+}
+
+/// The leading word of `line` (letters, digits and inner hyphens), and its byte length.
+fn leading_word(line: &str) -> &str {
+    let end = line
+        .char_indices()
+        .find(|(_, c)| !c.is_alphanumeric())
+        .map_or(line.len(), |(i, _)| i);
+    line.get(..end).unwrap_or_default()
+}
+
+/// Words seen inside lines (not at a line end), lower-cased: plain words and hyphenated
+/// compounds separately.
+struct Vocabulary {
+    words: HashMap<String, usize>,
+    compounds: HashSet<String>,
+}
+
+impl Vocabulary {
+    fn build(pages: &[String]) -> Self {
+        let mut words: HashMap<String, usize> = HashMap::new();
+        let mut compounds = HashSet::new();
+        for page in pages {
+            for line in page.lines() {
+                let trimmed = line.trim_end_matches(is_hyphen);
+                for tok in trimmed.split(|c: char| !(c.is_alphanumeric() || c == '-')) {
+                    if tok.is_empty() {
+                        continue;
+                    }
+                    let lower = tok.to_lowercase();
+                    if tok.contains('-') {
+                        compounds.insert(lower.trim_matches('-').to_string());
+                        for part in lower.split('-').filter(|p| !p.is_empty()) {
+                            *words.entry(part.to_string()).or_default() += 1;
+                        }
+                    } else {
+                        *words.entry(lower).or_default() += 1;
+                    }
+                }
+            }
+        }
+        Self { words, compounds }
+    }
+}
+
+/// How a line-end hyphen is resolved.
+#[derive(Debug, PartialEq, Eq)]
+enum Join {
+    /// Remove the hyphen, glue the halves.
+    Glue,
+    /// Keep the hyphen, glue the halves (compound).
+    Keep,
+    /// Keep the hyphen and a space (hanging hyphen before a conjunction).
+    Hanging,
+}
+
+fn decide(left: &str, hy: char, right: &str, vocab: &Vocabulary) -> Join {
+    let first = right.chars().next();
+    if CONJUNCTIONS.contains(&right.to_lowercase().as_str()) {
+        return Join::Hanging;
+    }
+    if hy == '\u{ad}' {
+        return Join::Glue;
+    }
+    let joined = format!("{left}{right}").to_lowercase();
+    let compound = format!("{left}-{right}").to_lowercase();
+    let has_joined = vocab.words.contains_key(&joined);
+    let has_compound = vocab.compounds.contains(&compound);
+    if has_compound && !has_joined {
+        return Join::Keep;
+    }
+    if has_joined {
+        return Join::Glue;
+    }
+    let left_letters: Vec<char> = left.chars().filter(|c| c.is_alphabetic()).collect();
+    let acronym = left_letters.len() >= 2 && left_letters.iter().all(|c| c.is_uppercase());
+    let numeric = left.chars().any(|c| c.is_ascii_digit());
+    // One-letter first parts and lower-case abbreviations are compounds ("e-læring",
+    // "it-sikkerhed"): hyphenation leaves at least two letters.
+    let short = left_letters.len() <= 1 || ABBREVIATIONS.contains(&left.to_lowercase().as_str());
+    if acronym || numeric || short || first.is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+    {
+        return Join::Keep;
+    }
+    Join::Glue
+}
+
+/// Whether a line break without hyphen splits one word (narrow table cells wrap mid-word):
+/// the glued word occurs elsewhere in the document while one half occurs nowhere else.
+fn is_broken_word(left: &str, right: &str, vocab: &Vocabulary) -> bool {
+    if left.is_empty() || right.is_empty() || !right.chars().next().is_some_and(char::is_lowercase)
+    {
+        return false;
+    }
+    let (l, r) = (left.to_lowercase(), right.to_lowercase());
+    let joined = format!("{l}{r}");
+    let count = |w: &str| vocab.words.get(w).copied().unwrap_or(0);
+    count(&joined) >= 1 && (count(&l) <= 1 || count(&r) <= 1)
+}
+
+/// Re-joins line-end hyphenation within one page.
+fn join_hyphens(page: &str, vocab: &Vocabulary) -> String {
+    let mut lines: Vec<String> = page.split('\n').map(str::to_string).collect();
+    let mut i = 0;
+    while i + 1 < lines.len() {
+        let Some(cur) = lines.get(i) else { break };
+        let Some((left, hy)) = trailing_part(cur) else {
+            // No hyphen: a word wrapped mid-word in a narrow cell?
+            let left = trailing_word(cur).to_string();
+            if let Some(next) = lines.get(i + 1) {
+                let right = leading_word(next).to_string();
+                if is_broken_word(&left, &right, vocab) {
+                    let rest = next
+                        .get(right.len()..)
+                        .unwrap_or_default()
+                        .trim_start()
+                        .to_string();
+                    if let Some(cur) = lines.get_mut(i) {
+                        cur.push_str(&right);
+                    }
+                    if let Some(next) = lines.get_mut(i + 1) {
+                        *next = rest;
+                    }
+                }
+            }
+            i += 1;
+            continue;
+        };
+        let left = left.to_string();
+        // The next non-empty line (a column or block break may sit between the halves).
+        let Some(j) = (i + 1..lines.len().min(i + 4))
+            .find(|&k| lines.get(k).is_some_and(|l| !l.trim().is_empty()))
+        else {
+            i += 1;
+            continue;
+        };
+        let Some(next) = lines.get(j) else { break };
+        let right = leading_word(next).to_string();
+        if right.is_empty() || !right.chars().next().is_some_and(char::is_alphanumeric) {
+            i += 1;
+            continue;
+        }
+        let decision = decide(&left, hy, &right, vocab);
+        let rest = next
+            .get(right.len()..)
+            .unwrap_or_default()
+            .trim_start()
+            .to_string();
+        if let Some(cur) = lines.get_mut(i) {
+            match decision {
+                Join::Glue => {
+                    cur.pop();
+                    cur.push_str(&right);
+                }
+                Join::Keep => {
+                    if hy == '\u{ad}' {
+                        cur.pop();
+                        cur.push('-');
+                    }
+                    cur.push_str(&right);
+                }
+                Join::Hanging => {
+                    i += 1;
+                    continue;
+                }
+            }
+        }
+        if let Some(next) = lines.get_mut(j) {
+            *next = rest;
+        }
+        i += 1;
+    }
+    let mut out = String::with_capacity(page.len());
+    for (k, line) in lines.iter().enumerate() {
+        if k > 0 {
+            out.push('\n');
+        }
+        out.push_str(line);
+    }
+    // Soft hyphens inside lines are invisible break hints.
+    out.replace('\u{ad}', "")
+}
+
+/// Cleans every page of a document (the vocabulary for hyphen decisions spans all pages).
+pub fn clean_document(pages: Vec<String>) -> Vec<String> {
+    let normalized: Vec<String> = pages
+        .iter()
+        .map(|p| normalize_chars(&p.nfc().collect::<String>()))
+        .collect();
+    let vocab = Vocabulary::build(&normalized);
+    normalized
+        .iter()
+        .map(|p| {
+            let joined = join_hyphens(p, &vocab);
+            // Drop empty lines left behind by joins, but keep paragraph breaks.
+            let mut out = String::with_capacity(joined.len());
+            let mut blank_run = 0;
+            for line in joined.split('\n') {
+                if line.trim().is_empty() {
+                    blank_run += 1;
+                    continue;
+                }
+                if !out.is_empty() {
+                    out.push_str(if blank_run > 0 { "\n\n" } else { "\n" });
+                }
+                blank_run = 0;
+                out.push_str(line.trim());
+            }
+            out.nfc().collect()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn clean(s: &str) -> String {
+        clean_document(vec![s.to_string()])
+            .pop()
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn ligatures_and_controls() {
+        assert_eq!(clean("ﬁre ﬂade oﬃcielt"), "fire flade officielt");
+        assert_eq!(clean("a\u{202d}b\u{202c} c\u{200b}d"), "ab cd");
+        assert_eq!(clean("\u{f0b7}Punkt"), "Punkt");
+        assert_eq!(clean("a\u{a0}b\t\tc"), "a b c");
+        assert_eq!(clean("A\u{30a}rhus"), "Århus");
+    }
+
+    #[test]
+    fn line_end_hyphens_are_joined() {
+        assert_eq!(clean("en forebyg-\ngelse af"), "en forebyggelse\naf");
+        assert_eq!(clean("kriminali\u{ad}\ntets"), "kriminalitets");
+        assert_eq!(clean("fore\u{ad}byggelse"), "forebyggelse");
+    }
+
+    #[test]
+    fn compounds_keep_their_hyphen() {
+        assert_eq!(clean("en SSP-\nkonsulent"), "en SSP-konsulent");
+        assert_eq!(clean("af EU-\nmidler"), "af EU-midler");
+        assert_eq!(clean("perioden 2017-\n2020"), "perioden 2017-2020");
+        assert_eq!(clean("kultur-\nog fritid"), "kultur-\nog fritid");
+        assert_eq!(clean("Nord-\nJylland"), "Nord-Jylland");
+        assert_eq!(
+            clean("it-\nsikkerhed og e-\nlæring"),
+            "it-sikkerhed\nog e-læring"
+        );
+    }
+
+    #[test]
+    fn words_wrapped_in_narrow_cells_are_joined() {
+        let pages = vec![
+            "Respondentgrup\npe\nKommunale\nledere".to_string(),
+            "hver respondentgruppe og ledere".to_string(),
+        ];
+        assert_eq!(
+            clean_document(pages)[0],
+            "Respondentgruppe\n\nKommunale\nledere"
+        );
+    }
+
+    #[test]
+    fn document_evidence_wins() {
+        let pages = vec![
+            "en ung-\ndomsklub".to_string(),
+            "vi har ungdomsklub".to_string(),
+        ];
+        assert_eq!(clean_document(pages)[0], "en ungdomsklub");
+        let pages = vec![
+            "et it-\nprojekt".to_string(),
+            "hvert it-projekt".to_string(),
+        ];
+        assert_eq!(clean_document(pages)[0], "et it-projekt");
+    }
+}

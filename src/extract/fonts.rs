@@ -1,0 +1,508 @@
+//! Fonts: how the bytes of a shown string become codes, Unicode text and advance widths.
+//!
+//! In: a font dictionary of the loaded document. Out: a [`Font`] whose [`Font::decode`]
+//! splits a string into [`Glyph`]s (code, text, width in text-space units, word-space flag).
+//!
+//! Main types: [`Font`] with a [`FontKind`]: simple fonts (Type1, TrueType, Type3, MMType1:
+//! one byte per code, a 256-entry text table and widths) and composite Type 0 fonts (codes
+//! split by the CMap's codespace, CIDs, `/W` widths, optional vertical writing).
+//!
+//! Design: text per code is resolved in priority order ToUnicode → encoding glyph name →
+//! base encoding, because producers' ToUnicode maps are the most direct statement of intent,
+//! while pdfTeX-style fonts without one still carry glyph names. For simple fonts the text
+//! table is computed once at load. Missing widths fall back to built-in approximations of the
+//! standard 14 fonts (Helvetica, Times, Courier), which is enough to place word gaps.
+//!
+//! Known limits: font programs are not parsed, so built-in encodings of embedded Type 1/CFF
+//! fonts and TrueType `cmap` tables are unknown; CID fonts without a ToUnicode map and with a
+//! non-Unicode character collection (e.g. Adobe-Japan1) give no text.
+
+use std::collections::HashMap;
+
+use lopdf::{Dictionary, Document, Object};
+
+use super::cmap::CMap;
+use super::encoding::{BaseEncoding, SimpleEncoding};
+use super::pdfobj::{self, Budget};
+
+/// One decoded code of a shown string.
+#[derive(Debug, Clone)]
+pub struct Glyph {
+    /// Unicode text (may be empty when the code has no known meaning).
+    pub text: String,
+    /// Horizontal advance in text space for a font size of 1 (vertical fonts: vertical advance).
+    pub width: f32,
+    /// Single-byte code 32: word spacing (`Tw`) applies.
+    pub is_word_space: bool,
+}
+
+/// The two families of fonts.
+#[derive(Debug)]
+pub enum FontKind {
+    /// One byte per code.
+    Simple {
+        /// Text per code (index = code).
+        text: Vec<String>,
+        /// Width per code in text space for size 1.
+        widths: Vec<f32>,
+    },
+    /// Type 0: multi-byte codes → CIDs.
+    Composite {
+        /// The encoding CMap (codespace and CIDs).
+        encoding: Box<CMap>,
+        /// Widths by CID in text space for size 1.
+        widths: HashMap<u32, f32>,
+        /// Width ranges (first CID, last CID, width).
+        width_ranges: Vec<(u32, u32, f32)>,
+        /// Default width.
+        default_width: f32,
+        /// Codes are Unicode when no ToUnicode exists (Unicode character collection).
+        unicode_collection: bool,
+    },
+}
+
+/// A loaded font.
+#[derive(Debug)]
+pub struct Font {
+    /// Simple or composite.
+    pub kind: FontKind,
+    /// The ToUnicode map, when present and non-empty.
+    pub to_unicode: Option<CMap>,
+    /// Vertical writing (Identity-V etc.).
+    pub vertical: bool,
+    /// Scale of glyph height relative to a standard 1/1000 font matrix (Type 3 fonts differ).
+    pub size_scale: f32,
+}
+
+impl Font {
+    /// A stand-in font for a missing or unreadable font resource: Latin-1 codes, width 0.5.
+    pub fn fallback() -> Self {
+        let text = (0..=255u8)
+            .map(|c| {
+                BaseEncoding::WinAnsi
+                    .decode(c)
+                    .map(String::from)
+                    .unwrap_or_default()
+            })
+            .collect();
+        Self {
+            kind: FontKind::Simple {
+                text,
+                widths: vec![0.5; 256],
+            },
+            to_unicode: None,
+            vertical: false,
+            size_scale: 1.0,
+        }
+    }
+
+    /// Loads a font from its dictionary.
+    pub fn load(doc: &Document, dict: &Dictionary, budget: &Budget) -> Self {
+        let subtype = pdfobj::get_name(doc, dict, b"Subtype").unwrap_or_default();
+        let to_unicode = match pdfobj::get(doc, dict, b"ToUnicode") {
+            Some(Object::Stream(s)) => budget.decode(s).ok().map(|d| CMap::parse(&d)),
+            Some(Object::Name(n)) => CMap::predefined(n),
+            _ => None,
+        }
+        .filter(CMap::has_unicode);
+        if subtype == b"Type0" {
+            return Self::load_type0(doc, dict, to_unicode, budget);
+        }
+        Self::load_simple(doc, dict, subtype, to_unicode)
+    }
+
+    fn load_simple(
+        doc: &Document,
+        dict: &Dictionary,
+        subtype: &[u8],
+        to_unicode: Option<CMap>,
+    ) -> Self {
+        let base_font = pdfobj::get_name(doc, dict, b"BaseFont").unwrap_or_default();
+        let base_name = String::from_utf8_lossy(base_font).to_ascii_lowercase();
+        let descriptor = pdfobj::get_dict(doc, dict, b"FontDescriptor");
+        let flags = descriptor
+            .and_then(|d| pdfobj::get_num(doc, d, b"Flags"))
+            .unwrap_or(0.0) as i64;
+        let symbolic = flags & 4 != 0;
+        let is_type3 = subtype == b"Type3";
+
+        let default_base = if base_name.contains("zapfdingbats") || base_name.contains("dingbats") {
+            BaseEncoding::ZapfDingbats
+        } else if base_name == "symbol" || base_name.ends_with("+symbol") {
+            BaseEncoding::Symbol
+        } else if subtype == b"TrueType" || (symbolic && !is_type3) {
+            BaseEncoding::WinAnsi
+        } else {
+            BaseEncoding::Standard
+        };
+        let mut enc = SimpleEncoding::new(default_base);
+        match pdfobj::get(doc, dict, b"Encoding") {
+            Some(Object::Name(n)) => {
+                if let Some(b) = BaseEncoding::from_name(n) {
+                    enc = SimpleEncoding::new(b);
+                }
+            }
+            Some(Object::Dictionary(ed)) => {
+                if let Some(b) =
+                    pdfobj::get_name(doc, ed, b"BaseEncoding").and_then(BaseEncoding::from_name)
+                {
+                    enc = SimpleEncoding::new(b);
+                }
+                if let Some(diffs) = pdfobj::get_array(doc, ed, b"Differences") {
+                    let mut code: i64 = 0;
+                    for item in diffs.iter().take(4096) {
+                        match pdfobj::resolve(doc, item) {
+                            Some(Object::Integer(i)) => code = *i,
+                            Some(Object::Name(n)) => {
+                                if let Ok(c) = u8::try_from(code) {
+                                    enc.apply_difference(c, &String::from_utf8_lossy(n));
+                                }
+                                code += 1;
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+
+        let mut text: Vec<String> = (0..=255u8).map(|c| enc.get(c).to_string()).collect();
+        if let Some(tu) = &to_unicode {
+            for (c, slot) in (0..=255u8).zip(text.iter_mut()) {
+                if let Some(t) = tu.lookup_unicode(u32::from(c), 1) {
+                    *slot = t;
+                }
+            }
+        }
+
+        // Widths.
+        let mut scale = 0.001f32;
+        let mut size_scale = 1.0f32;
+        if is_type3
+            && let Some(m) = pdfobj::get_array(doc, dict, b"FontMatrix")
+                .and_then(|a| pdfobj::num_array::<6>(doc, a))
+        {
+            scale = m[0];
+            let d = m[3].abs();
+            if d > 0.0 && d.is_finite() {
+                size_scale = (d * 1000.0).clamp(0.01, 100.0);
+            }
+        }
+        let missing = descriptor
+            .and_then(|d| pdfobj::get_num(doc, d, b"MissingWidth"))
+            .unwrap_or(0.0);
+        let mut widths = vec![f32::NAN; 256];
+        let first = pdfobj::get_num(doc, dict, b"FirstChar").unwrap_or(0.0) as i64;
+        if let Some(ws) = pdfobj::get_array(doc, dict, b"Widths") {
+            for (i, w) in ws.iter().enumerate().take(256) {
+                let code = first + i as i64;
+                if let (Ok(c), Some(w)) = (
+                    usize::try_from(code),
+                    pdfobj::resolve(doc, w).and_then(pdfobj::num),
+                ) && let Some(slot) = widths.get_mut(c)
+                {
+                    *slot = w * scale;
+                }
+            }
+        }
+        let metrics = StdMetrics::for_name(&base_name);
+        for (slot, t) in widths.iter_mut().zip(text.iter()) {
+            if slot.is_nan() || (*slot == 0.0 && !is_type3 && missing > 0.0) {
+                *slot = if missing > 0.0 {
+                    missing * scale
+                } else {
+                    metrics.width(t)
+                };
+            }
+        }
+        Self {
+            kind: FontKind::Simple { text, widths },
+            to_unicode,
+            vertical: false,
+            size_scale,
+        }
+    }
+
+    fn load_type0(
+        doc: &Document,
+        dict: &Dictionary,
+        to_unicode: Option<CMap>,
+        budget: &Budget,
+    ) -> Self {
+        let encoding = match pdfobj::get(doc, dict, b"Encoding") {
+            Some(Object::Name(n)) => CMap::predefined(n),
+            Some(Object::Stream(s)) => budget.decode(s).ok().map(|d| CMap::parse(&d)),
+            _ => None,
+        };
+        let descendant = pdfobj::get_array(doc, dict, b"DescendantFonts")
+            .and_then(|a| a.first())
+            .and_then(|o| pdfobj::resolve(doc, o))
+            .and_then(pdfobj::as_dict);
+        let unicode_encoding = encoding
+            .as_ref()
+            .is_some_and(|e| e.lookup_cid(0x41, 2).is_some() && e.has_unicode());
+        let encoding = match encoding {
+            Some(e) if e.has_codespace() => e,
+            _ => CMap::predefined(b"Identity-H").unwrap_or_default(),
+        };
+        let mut widths = HashMap::new();
+        let mut width_ranges = Vec::new();
+        let mut default_width = 1.0;
+        let mut unicode_collection = unicode_encoding;
+        if let Some(d) = descendant {
+            if let Some(dw) = pdfobj::get_num(doc, d, b"DW") {
+                default_width = dw / 1000.0;
+            }
+            if let Some(w) = pdfobj::get_array(doc, d, b"W") {
+                parse_cid_widths(doc, w, &mut widths, &mut width_ranges);
+            }
+            if let Some(info) = pdfobj::get_dict(doc, d, b"CIDSystemInfo")
+                && let Some(Object::String(ord, _)) = pdfobj::get(doc, info, b"Ordering")
+            {
+                unicode_collection |= ord == b"UCS";
+            }
+        }
+        let vertical = encoding.vertical;
+        Self {
+            kind: FontKind::Composite {
+                encoding: Box::new(encoding),
+                widths,
+                width_ranges,
+                default_width,
+                unicode_collection,
+            },
+            to_unicode,
+            vertical,
+            size_scale: 1.0,
+        }
+    }
+
+    /// Decodes a shown string into glyphs, calling `f` for each.
+    pub fn decode(&self, bytes: &[u8], mut f: impl FnMut(Glyph)) {
+        match &self.kind {
+            FontKind::Simple { text, widths } => {
+                for &b in bytes {
+                    let i = usize::from(b);
+                    f(Glyph {
+                        text: text.get(i).cloned().unwrap_or_default(),
+                        width: widths.get(i).copied().unwrap_or(0.5),
+                        is_word_space: b == b' ',
+                    });
+                }
+            }
+            FontKind::Composite {
+                encoding,
+                widths,
+                width_ranges,
+                default_width,
+                unicode_collection,
+            } => {
+                let mut rest = bytes;
+                while let Some((code, len)) = encoding.next_code(rest) {
+                    rest = rest.get(len..).unwrap_or_default();
+                    let cid = encoding.lookup_cid(code, len).unwrap_or(0);
+                    let text = self
+                        .to_unicode
+                        .as_ref()
+                        .and_then(|tu| tu.lookup_unicode(code, len))
+                        .or_else(|| encoding.lookup_unicode(code, len))
+                        .or_else(|| {
+                            (*unicode_collection)
+                                .then(|| char::from_u32(cid).map(String::from))
+                                .flatten()
+                        })
+                        .unwrap_or_default();
+                    let width = if self.vertical {
+                        1.0
+                    } else {
+                        widths.get(&cid).copied().unwrap_or_else(|| {
+                            width_ranges
+                                .iter()
+                                .find(|(lo, hi, _)| *lo <= cid && cid <= *hi)
+                                .map_or(*default_width, |r| r.2)
+                        })
+                    };
+                    f(Glyph {
+                        text,
+                        width,
+                        is_word_space: len == 1 && code == 32,
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// Parses a CID `/W` array into single widths and ranges (capped).
+fn parse_cid_widths(
+    doc: &Document,
+    w: &[Object],
+    widths: &mut HashMap<u32, f32>,
+    ranges: &mut Vec<(u32, u32, f32)>,
+) {
+    let items: Vec<&Object> = w
+        .iter()
+        .filter_map(|o| pdfobj::resolve(doc, o))
+        .take(200_000)
+        .collect();
+    let mut i = 0;
+    while let Some(first) = items.get(i).and_then(|o| pdfobj::num(o)) {
+        let first = first.max(0.0) as u32;
+        match items.get(i + 1) {
+            Some(Object::Array(list)) => {
+                for (k, o) in list.iter().enumerate().take(65_536) {
+                    if let Some(v) = pdfobj::resolve(doc, o).and_then(pdfobj::num) {
+                        widths.insert(first.saturating_add(k as u32), v / 1000.0);
+                    }
+                }
+                i += 2;
+            }
+            Some(o) => {
+                let last = pdfobj::num(o).unwrap_or(0.0).max(0.0) as u32;
+                if let Some(v) = items.get(i + 2).and_then(|o| pdfobj::num(o))
+                    && last >= first
+                {
+                    ranges.push((first, last, v / 1000.0));
+                }
+                i += 3;
+            }
+            None => break,
+        }
+    }
+}
+
+/// Approximate metrics of the standard 14 fonts, for fonts without `/Widths`.
+#[derive(Debug, Clone, Copy)]
+enum StdMetrics {
+    Helvetica,
+    Times,
+    Courier,
+}
+
+/// Helvetica widths for ASCII 32..=126 (thousandths of an em).
+const HELVETICA: [u16; 95] = [
+    278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, 556, 556, 556,
+    556, 556, 556, 556, 556, 556, 556, 278, 278, 584, 584, 584, 556, 1015, 667, 667, 722, 722, 667,
+    611, 778, 722, 278, 500, 667, 556, 833, 722, 778, 667, 778, 722, 667, 611, 722, 667, 944, 667,
+    667, 611, 278, 278, 278, 469, 556, 333, 556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500,
+    222, 833, 556, 556, 556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584,
+];
+
+/// Times-Roman widths for ASCII 32..=126.
+const TIMES: [u16; 95] = [
+    250, 333, 408, 500, 500, 833, 778, 180, 333, 333, 500, 564, 250, 333, 250, 278, 500, 500, 500,
+    500, 500, 500, 500, 500, 500, 500, 278, 278, 564, 564, 564, 444, 921, 722, 667, 667, 722, 611,
+    556, 722, 722, 333, 389, 722, 611, 889, 722, 722, 556, 722, 667, 556, 611, 722, 722, 944, 722,
+    722, 611, 333, 278, 333, 469, 500, 333, 444, 500, 444, 500, 444, 333, 500, 500, 278, 278, 500,
+    278, 778, 500, 500, 500, 500, 333, 389, 278, 500, 500, 722, 500, 500, 444, 480, 200, 480, 541,
+];
+
+impl StdMetrics {
+    fn for_name(name: &str) -> Self {
+        if name.contains("courier") || name.contains("mono") {
+            Self::Courier
+        } else if name.contains("times")
+            || name.contains("serif") && !name.contains("sans")
+            || name.contains("roman")
+        {
+            Self::Times
+        } else {
+            Self::Helvetica
+        }
+    }
+
+    /// Width (size 1) of the glyph showing `text`.
+    fn width(self, text: &str) -> f32 {
+        let Some(c) = text.chars().next() else {
+            return 0.5;
+        };
+        let w = match self {
+            Self::Courier => 600,
+            Self::Helvetica | Self::Times => {
+                let table = if matches!(self, Self::Times) {
+                    &TIMES
+                } else {
+                    &HELVETICA
+                };
+                let idx = (c as usize).wrapping_sub(32);
+                match c {
+                    'æ' => 889,
+                    'Æ' => 1000,
+                    'ø' | 'å' => 556,
+                    'Ø' => 778,
+                    'Å' | 'Ä' | 'Ö' => 667,
+                    '\u{a0}' => 278,
+                    _ => table.get(idx).copied().unwrap_or(556),
+                }
+            }
+        };
+        f32::from(w) / 1000.0 * text.chars().count().max(1) as f32
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lopdf::dictionary;
+
+    fn budget() -> Budget {
+        Budget::new(&super::super::ExtractOptions::default())
+    }
+
+    fn texts(font: &Font, bytes: &[u8]) -> Vec<String> {
+        let mut out = Vec::new();
+        font.decode(bytes, |g| out.push(g.text));
+        out
+    }
+
+    #[test]
+    fn winansi_truetype() {
+        let doc = Document::with_version("1.5");
+        let d = dictionary! { "Type" => "Font", "Subtype" => "TrueType", "BaseFont" => "Arial",
+        "Encoding" => "WinAnsiEncoding", "FirstChar" => 32, "Widths" => vec![278.into()] };
+        let f = Font::load(&doc, &d, &budget());
+        assert_eq!(texts(&f, b"K\xf8ge \xe6"), ["K", "ø", "g", "e", " ", "æ"]);
+        let mut w = Vec::new();
+        f.decode(b" A", |g| w.push(g.width));
+        assert!((w[0] - 0.278).abs() < 1e-6);
+        assert!((w[1] - 0.667).abs() < 1e-6);
+    }
+
+    #[test]
+    fn differences_without_tounicode() {
+        let doc = Document::with_version("1.5");
+        let d = dictionary! { "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "LMRoman10-Regular",
+        "Encoding" => dictionary! { "Type" => "Encoding",
+            "Differences" => vec![27.into(), "ff".into(), "fi".into(), 128.into(), "aring".into(), "oslash".into()] } };
+        let f = Font::load(&doc, &d, &budget());
+        assert_eq!(texts(&f, b"\x1c\x80\x81a"), ["ﬁ", "å", "ø", "a"]);
+    }
+
+    #[test]
+    fn standard_encoding_default_for_type1() {
+        let doc = Document::with_version("1.5");
+        let d = dictionary! { "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Times-Roman" };
+        let f = Font::load(&doc, &d, &budget());
+        assert_eq!(texts(&f, b"\xf9\xe1'"), ["ø", "Æ", "’"]);
+    }
+
+    #[test]
+    fn type0_identity_with_tounicode() {
+        let mut doc = Document::with_version("1.5");
+        let cmap = b"1 begincodespacerange <0000> <FFFF> endcodespacerange
+            2 beginbfchar <0005> <00E5> <0006> <00660066> endbfchar"
+            .to_vec();
+        let tu = doc.add_object(lopdf::Stream::new(dictionary! {}, cmap));
+        let desc = dictionary! { "Type" => "Font", "Subtype" => "CIDFontType2", "DW" => 1000,
+        "W" => vec![5.into(), vec![556.into(), 600.into()].into(), 10.into(), 20.into(), 250.into()] };
+        let d = dictionary! { "Type" => "Font", "Subtype" => "Type0", "Encoding" => "Identity-H",
+        "DescendantFonts" => vec![desc.into()], "ToUnicode" => tu };
+        let f = Font::load(&doc, &d, &budget());
+        let mut got = Vec::new();
+        f.decode(b"\x00\x05\x00\x06\x00\x0c", |g| got.push((g.text, g.width)));
+        assert_eq!(got[0], ("å".to_string(), 0.556));
+        assert_eq!(got[1], ("ff".to_string(), 0.6));
+        assert_eq!(got[2], (String::new(), 0.25));
+    }
+}

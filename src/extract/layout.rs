@@ -1,0 +1,661 @@
+//! Positioned glyphs → page text in reading order.
+//!
+//! In: the [`TextGlyph`]s of one page. Out: the page text, lines separated by `\n` and
+//! text blocks by a blank line (not yet cleaned: see [`super::clean`]).
+//!
+//! Steps: (1) glyphs are grouped by writing direction (right, up, left, down) and each group
+//! is rotated into a frame where it reads left to right, so rotated pages and vertical labels
+//! come out as lines; (2) duplicated glyphs (fake bold, shadows: same text at nearly the same
+//! spot) are dropped; (3) consecutive glyphs on one baseline form *fragments*, cut at gaps
+//! wider than a column gutter could be; (4) a recursive XY-cut orders the fragments: a
+//! vertical gutter that runs through the whole region splits it into columns (read left to
+//! right); otherwise the region is cut into horizontal bands, and adjacent bands that share a
+//! gutter are merged again so a two-column section is read column by column even where its
+//! paragraph breaks line up; (5) in each leaf, fragments become lines by baseline, glyphs are
+//! sorted along the line and a space is put where the gap exceeds a fraction of the font size
+//! (or a superscript number begins), since many producers draw no space glyphs at all.
+//!
+//! Design decision: word breaks come from geometry relative to the font size, never from the
+//! string boundaries of the content stream: producers split strings mid-word (kerning) and
+//! join words without space glyphs (TeX), and both are handled the same way.
+//!
+//! Known limits: right-to-left scripts are laid out left to right; tables are read column by
+//! column where their columns are separated by a clear gutter; text on curves is broken up.
+
+use std::cmp::Ordering;
+
+use super::content::TextGlyph;
+
+/// A gap wider than this many font sizes ends a fragment.
+const FRAGMENT_GAP: f32 = 1.2;
+/// A vertical gutter must be at least this many (median) font sizes wide.
+const GUTTER: f32 = 1.0;
+/// A gap wider than this many font sizes between glyphs on a line is a word break.
+const WORD_GAP: f32 = 0.15;
+/// Median glyphs per fragment below which a multi-column region is read as a table.
+const TABLE_CELL_GLYPHS: usize = 24;
+/// A vertical gap over this many font sizes separates table rows.
+const ROW_GAP: f32 = 0.25;
+/// Recursion limit of the XY-cut.
+const MAX_DEPTH: usize = 48;
+
+/// A glyph in its reading frame (u along the line, v up).
+#[derive(Debug, Clone)]
+struct G {
+    text: String,
+    u: f32,
+    v: f32,
+    w: f32,
+    s: f32,
+}
+
+/// A run of glyphs on one baseline.
+#[derive(Debug, Clone)]
+struct Frag {
+    glyphs: Vec<G>,
+    u0: f32,
+    u1: f32,
+    v: f32,
+    s: f32,
+}
+
+impl Frag {
+    fn top(&self) -> f32 {
+        self.v + 0.7 * self.s
+    }
+    fn bottom(&self) -> f32 {
+        self.v - 0.2 * self.s
+    }
+}
+
+fn cmp_f(a: f32, b: f32) -> Ordering {
+    a.partial_cmp(&b).unwrap_or(Ordering::Equal)
+}
+
+/// Lays out one page's glyphs as text.
+pub fn layout_page(glyphs: Vec<TextGlyph>) -> String {
+    // Group by direction.
+    let mut groups: [Vec<G>; 4] = Default::default();
+    for g in glyphs {
+        if g.text.is_empty() || g.size.is_nan() || g.size <= 0.0 {
+            continue;
+        }
+        let dir = if g.dx.abs() >= g.dy.abs() {
+            if g.dx >= 0.0 { 0 } else { 2 }
+        } else if g.dy > 0.0 {
+            1
+        } else {
+            3
+        };
+        let (u, v) = match dir {
+            1 => (g.y, -g.x),
+            2 => (-g.x, -g.y),
+            3 => (-g.y, g.x),
+            _ => (g.x, g.y),
+        };
+        if let Some(group) = groups.get_mut(dir) {
+            group.push(G {
+                text: g.text,
+                u,
+                v,
+                w: g.width.max(0.0),
+                s: g.size,
+            });
+        }
+    }
+    let mut order: Vec<usize> = (0..4).collect();
+    order.sort_by_key(|&d| std::cmp::Reverse(groups.get(d).map_or(0, Vec::len)));
+    let mut out = String::new();
+    for d in order {
+        let Some(group) = groups.get_mut(d) else {
+            continue;
+        };
+        if group.is_empty() {
+            continue;
+        }
+        let glyphs = dedupe(std::mem::take(group));
+        let text = layout_group(glyphs);
+        if !text.is_empty() {
+            if !out.is_empty() {
+                out.push_str("\n\n");
+            }
+            out.push_str(&text);
+        }
+    }
+    out
+}
+
+/// Drops glyphs that repeat the same text at (nearly) the same place.
+fn dedupe(glyphs: Vec<G>) -> Vec<G> {
+    let n = glyphs.len();
+    let mut idx: Vec<usize> = (0..n).collect();
+    let key = |g: &G| {
+        (
+            (g.v / (0.3 * g.s.max(0.1))).round() as i64,
+            (g.u / (0.3 * g.s.max(0.1))).round() as i64,
+        )
+    };
+    idx.sort_by(|&a, &b| {
+        let (ga, gb) = (&glyphs[a], &glyphs[b]);
+        ga.text
+            .cmp(&gb.text)
+            .then(key(ga).cmp(&key(gb)))
+            .then(a.cmp(&b))
+    });
+    let mut drop = vec![false; n];
+    for pair in idx.windows(2) {
+        let &[a, b] = pair else { continue };
+        let (ga, gb) = (&glyphs[a], &glyphs[b]);
+        let tol = 0.2 * ga.s.max(gb.s);
+        if ga.text == gb.text
+            && !ga.text.trim().is_empty()
+            && (ga.u - gb.u).abs() < tol
+            && (ga.v - gb.v).abs() < tol
+            && (ga.s - gb.s).abs() < tol
+        {
+            drop[a.max(b)] = true;
+        }
+    }
+    glyphs
+        .into_iter()
+        .zip(drop)
+        .filter(|(_, d)| !d)
+        .map(|(g, _)| g)
+        .collect()
+}
+
+/// Fragments, XY-cut and line assembly for glyphs of one direction.
+fn layout_group(glyphs: Vec<G>) -> String {
+    let frags = fragments(glyphs);
+    if frags.is_empty() {
+        return String::new();
+    }
+    let mut sizes: Vec<f32> = frags.iter().map(|f| f.s).collect();
+    sizes.sort_by(|a, b| cmp_f(*a, *b));
+    let median = sizes.get(sizes.len() / 2).copied().unwrap_or(10.0);
+    let gutter = GUTTER * median;
+    let mut leaves = Vec::new();
+    xycut(&frags, (0..frags.len()).collect(), gutter, 0, &mut leaves);
+    let mut out = String::new();
+    let mut prev: Option<Bounds> = None;
+    for leaf in leaves {
+        let text = leaf_text(&frags, &leaf);
+        if text.trim().is_empty() {
+            continue;
+        }
+        let bounds = leaf_bounds(&frags, &leaf);
+        if !out.is_empty() {
+            // A leaf right below the previous one, overlapping it, continues its block.
+            let close = prev.zip(bounds).is_some_and(|(p, n)| {
+                n.u0 < p.u1
+                    && p.u0 < n.u1
+                    && n.top <= p.bottom + 0.1 * p.s
+                    && p.bottom - n.top < p.s
+            });
+            out.push_str(if close { "\n" } else { "\n\n" });
+        }
+        prev = bounds;
+        out.push_str(&text);
+    }
+    out
+}
+
+/// Extent of a leaf region.
+#[derive(Debug, Clone, Copy)]
+struct Bounds {
+    u0: f32,
+    u1: f32,
+    top: f32,
+    bottom: f32,
+    s: f32,
+}
+
+fn leaf_bounds(frags: &[Frag], leaf: &[usize]) -> Option<Bounds> {
+    let first = &frags[*leaf.first()?];
+    let mut b = Bounds {
+        u0: first.u0,
+        u1: first.u1,
+        top: first.top(),
+        bottom: first.bottom(),
+        s: first.s,
+    };
+    for &i in leaf {
+        let f = &frags[i];
+        b.u0 = b.u0.min(f.u0);
+        b.u1 = b.u1.max(f.u1);
+        b.top = b.top.max(f.top());
+        b.bottom = b.bottom.min(f.bottom());
+        b.s = b.s.max(f.s);
+    }
+    Some(b)
+}
+
+/// Splits the glyph stream into same-baseline runs.
+fn fragments(glyphs: Vec<G>) -> Vec<Frag> {
+    let mut frags: Vec<Frag> = Vec::new();
+    for g in glyphs {
+        if let Some(f) = frags.last_mut() {
+            let s = f.s.max(g.s);
+            let same_line = (g.v - f.v).abs() < 0.5 * s;
+            let gap = g.u - f.u1;
+            if same_line && gap > -0.6 * s && gap < FRAGMENT_GAP * s {
+                f.u1 = f.u1.max(g.u + g.w);
+                f.u0 = f.u0.min(g.u);
+                if g.s > f.s && !g.text.trim().is_empty() {
+                    f.s = g.s;
+                    f.v = g.v;
+                }
+                f.glyphs.push(g);
+                continue;
+            }
+        }
+        frags.push(Frag {
+            u0: g.u,
+            u1: g.u + g.w,
+            v: g.v,
+            s: g.s,
+            glyphs: vec![g],
+        });
+    }
+    // Whitespace-only fragments carry no text and would confuse the cuts.
+    frags.retain(|f| f.glyphs.iter().any(|g| !g.text.trim().is_empty()));
+    for f in &mut frags {
+        // Bounds from visible glyphs only.
+        let vis: Vec<&G> = f
+            .glyphs
+            .iter()
+            .filter(|g| !g.text.trim().is_empty())
+            .collect();
+        if let (Some(a), Some(b)) = (
+            vis.iter().map(|g| g.u).min_by(|a, b| cmp_f(*a, *b)),
+            vis.iter().map(|g| g.u + g.w).max_by(|a, b| cmp_f(*a, *b)),
+        ) {
+            f.u0 = a;
+            f.u1 = b;
+        }
+    }
+    frags
+}
+
+/// Splits `idx` at gaps along u (columns) at least `min_gap` wide; left to right.
+fn split_u(frags: &[Frag], mut idx: Vec<usize>, min_gap: f32) -> Vec<Vec<usize>> {
+    idx.sort_by(|&a, &b| cmp_f(frags[a].u0, frags[b].u0));
+    let mut out: Vec<Vec<usize>> = Vec::new();
+    let mut end = f32::NEG_INFINITY;
+    for i in idx {
+        let f = &frags[i];
+        match out.last_mut() {
+            Some(cur) if f.u0 - end < min_gap => cur.push(i),
+            _ => out.push(vec![i]),
+        }
+        end = end.max(f.u1);
+    }
+    out
+}
+
+/// Splits `idx` at vertical gaps (any positive gap); top to bottom.
+fn split_v(frags: &[Frag], idx: Vec<usize>) -> Vec<Vec<usize>> {
+    split_v_gap(frags, idx, 0.0)
+}
+
+/// Splits `idx` at vertical gaps wider than `min_gap`; top to bottom.
+fn split_v_gap(frags: &[Frag], mut idx: Vec<usize>, min_gap: f32) -> Vec<Vec<usize>> {
+    idx.sort_by(|&a, &b| cmp_f(frags[b].top(), frags[a].top()));
+    let mut out: Vec<Vec<usize>> = Vec::new();
+    let mut low = f32::INFINITY;
+    for i in idx {
+        let f = &frags[i];
+        match out.last_mut() {
+            Some(cur) if f.top() > low - min_gap => cur.push(i),
+            _ => out.push(vec![i]),
+        }
+        low = low.min(f.bottom());
+    }
+    out
+}
+
+/// An empty u-interval (start, end, text on both sides).
+type Gap = (f32, f32, bool);
+
+/// Empty u-intervals of `idx` inside `[lo, hi]` at least `min_gap` wide, with a flag telling
+/// whether the interval has text on both sides.
+fn gaps(frags: &[Frag], idx: &[usize], lo: f32, hi: f32, min_gap: f32) -> Vec<Gap> {
+    let mut spans: Vec<(f32, f32)> = idx.iter().map(|&i| (frags[i].u0, frags[i].u1)).collect();
+    spans.sort_by(|a, b| cmp_f(a.0, b.0));
+    let mut out = Vec::new();
+    let mut cur = lo;
+    let mut first = true;
+    for (a, b) in spans {
+        if a - cur >= min_gap {
+            out.push((cur, a, !first));
+        }
+        cur = cur.max(b);
+        first = false;
+    }
+    if hi - cur >= min_gap {
+        out.push((cur, hi, false));
+    }
+    out
+}
+
+/// Intersection of two gap lists (intervals at least `min_gap` wide).
+fn intersect(
+    a: &[(f32, f32, bool)],
+    b: &[(f32, f32, bool)],
+    min_gap: f32,
+) -> Vec<(f32, f32, bool)> {
+    let mut out = Vec::new();
+    for &(a0, a1, ai) in a {
+        for &(b0, b1, bi) in b {
+            let (l, r) = (a0.max(b0), a1.min(b1));
+            if r - l >= min_gap {
+                out.push((l, r, ai || bi));
+            }
+        }
+    }
+    out
+}
+
+/// Whether a region split by gutters (`cols`) looks like a table rather than columns of
+/// running text. Either the median fragment is short (fewer than [`TABLE_CELL_GLYPHS`]
+/// glyphs: cells, not lines), or the region falls into at least three loosely spaced rows
+/// (gaps over [`ROW_GAP`] sizes) of at most a few lines each, most of which have text on both
+/// sides of the first gutter: running text has uniform leading and rarely lines up its
+/// paragraph breaks across columns.
+fn is_table(
+    frags: &[Frag],
+    idx: &[usize],
+    cols: &[Vec<usize>],
+    size: f32,
+) -> Option<Vec<Vec<usize>>> {
+    // Sizes and pitches of this region (a table's font is often smaller than the page's).
+    let mut sizes: Vec<f32> = idx.iter().map(|&i| frags[i].s).collect();
+    sizes.sort_by(|a, b| cmp_f(*a, *b));
+    let size = sizes.get(sizes.len() / 2).copied().unwrap_or(size);
+    // Rows must be further apart than the region's ordinary line pitch.
+    let mut pitches: Vec<f32> = Vec::new();
+    for col in cols {
+        let mut vs: Vec<f32> = col.iter().map(|&i| frags[i].v).collect();
+        vs.sort_by(|a, b| cmp_f(*b, *a));
+        pitches.extend(
+            vs.windows(2)
+                .map(|w| w[0] - w[1])
+                .filter(|d| *d > 0.3 * size && *d < 3.0 * size),
+        );
+    }
+    pitches.sort_by(|a, b| cmp_f(*a, *b));
+    let pitch = pitches.first().copied().unwrap_or(1.2 * size);
+    let row_gap = (ROW_GAP * size).max(pitch - 0.8 * size);
+    let rows = split_v_gap(frags, idx.to_vec(), row_gap);
+    let mut counts: Vec<usize> = idx.iter().map(|&i| frags[i].glyphs.len()).collect();
+    counts.sort_unstable();
+    let short = counts
+        .get(counts.len() / 2)
+        .is_some_and(|&m| m < TABLE_CELL_GLYPHS);
+    if short {
+        if rows.len() > 1 {
+            return Some(rows);
+        }
+        // One block of rows: read line by line only if the lines run across the columns
+        // (a grid); a single row with a multi-line cell is read cell by cell instead.
+        let lines = split_v(frags, idx.to_vec());
+        let col_of = |i: usize| cols.iter().position(|c| c.contains(&i));
+        let spanning = lines
+            .iter()
+            .filter(|l| {
+                let first = l.first().and_then(|&i| col_of(i));
+                l.iter().any(|&i| col_of(i) != first)
+            })
+            .count();
+        return (lines.len() >= 3 && spanning * 10 >= lines.len() * 7).then_some(lines);
+    }
+    if rows.len() < 3 {
+        return None;
+    }
+    let first_col = cols.first()?;
+    let split = first_col
+        .iter()
+        .map(|&i| frags[i].u1)
+        .fold(f32::NEG_INFINITY, f32::max);
+    let lines: usize = rows.iter().map(|r| split_v(frags, r.clone()).len()).sum();
+    let spanning = rows
+        .iter()
+        .filter(|r| {
+            r.iter().any(|&i| frags[i].u1 <= split) && r.iter().any(|&i| frags[i].u0 > split)
+        })
+        .count();
+    (lines as f32 <= 3.5 * rows.len() as f32 && spanning * 10 >= rows.len() * 6).then_some(rows)
+}
+
+fn xycut(frags: &[Frag], idx: Vec<usize>, gutter: f32, depth: usize, out: &mut Vec<Vec<usize>>) {
+    if idx.len() <= 1 || depth >= MAX_DEPTH {
+        out.push(idx);
+        return;
+    }
+    let cols = split_u(frags, idx.clone(), gutter);
+    if cols.len() > 1 {
+        if let Some(bands) = is_table(frags, &idx, &cols, gutter / GUTTER) {
+            // Tables read row by row: cut into rows first, then each row into cells.
+            if bands.len() > 1 {
+                for b in bands {
+                    xycut(frags, b, gutter, depth + 1, out);
+                }
+                return;
+            }
+        }
+        for c in cols {
+            xycut(frags, c, gutter, depth + 1, out);
+        }
+        return;
+    }
+    let bands = split_v(frags, idx.clone());
+    if bands.len() <= 1 {
+        out.push(idx);
+        return;
+    }
+    let lo = idx
+        .iter()
+        .map(|&i| frags[i].u0)
+        .fold(f32::INFINITY, f32::min);
+    let hi = idx
+        .iter()
+        .map(|&i| frags[i].u1)
+        .fold(f32::NEG_INFINITY, f32::max);
+    // Merge adjacent bands that share a gutter with text on both sides in at least one band.
+    let mut groups: Vec<(Vec<usize>, Vec<Gap>)> = Vec::new();
+    for band in bands {
+        let g = gaps(frags, &band, lo, hi, gutter);
+        if let Some((members, common)) = groups.last_mut() {
+            let both = intersect(common, &g, gutter);
+            if both.iter().any(|&(_, _, interior)| interior) {
+                members.extend(band);
+                *common = both;
+                continue;
+            }
+        }
+        groups.push((band, g));
+    }
+    if groups.len() == 1 {
+        // No progress possible: read the bands top to bottom.
+        for band in split_v(frags, idx) {
+            out.push(band);
+        }
+        return;
+    }
+    for (members, _) in groups {
+        xycut(frags, members, gutter, depth + 1, out);
+    }
+}
+
+/// Text of one leaf region: lines by baseline, words by gaps.
+fn leaf_text(frags: &[Frag], leaf: &[usize]) -> String {
+    let mut idx = leaf.to_vec();
+    idx.sort_by(|&a, &b| cmp_f(frags[b].v, frags[a].v));
+    // Cluster into lines.
+    let mut lines: Vec<(f32, f32, Vec<usize>)> = Vec::new();
+    for i in idx {
+        let f = &frags[i];
+        if let Some((v, s, members)) = lines.last_mut()
+            && (f.v - *v).abs() < 0.5 * s.max(f.s)
+        {
+            members.push(i);
+            if f.s > *s {
+                *s = f.s;
+                *v = f.v;
+            }
+            continue;
+        }
+        lines.push((f.v, f.s, vec![i]));
+    }
+    let mut out = String::new();
+    for (_, _, members) in lines {
+        let mut glyphs: Vec<&G> = members
+            .iter()
+            .flat_map(|&i| frags[i].glyphs.iter())
+            .collect();
+        glyphs.sort_by(|a, b| cmp_f(a.u, b.u));
+        let line = line_text(&glyphs);
+        if line.trim().is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(line.trim_end());
+    }
+    out
+}
+
+fn is_superscript_pair(base: &G, sup: &G) -> bool {
+    sup.s < 0.85 * base.s
+        && sup.v > base.v + 0.15 * base.s
+        && sup.text.chars().all(|c| c.is_ascii_digit())
+}
+
+/// Builds a line's text from glyphs sorted along the line.
+fn line_text(glyphs: &[&G]) -> String {
+    let mut out = String::new();
+    let mut prev: Option<&G> = None;
+    for &g in glyphs {
+        if g.text.trim().is_empty() {
+            // Space glyphs are judged by the gap they leave, like any other: some producers
+            // cancel them with negative word spacing, others space words by char spacing.
+            continue;
+        }
+        if let Some(p) = prev
+            && !out.ends_with(' ')
+        {
+            let gap = g.u - (p.u + p.w);
+            let s = p.s.max(g.s);
+            let sup = is_superscript_pair(p, g) || is_superscript_pair(g, p);
+            if gap > WORD_GAP * s || sup {
+                out.push(' ');
+            }
+        }
+        out.push_str(&g.text);
+        prev = Some(g);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn glyph(text: &str, x: f32, y: f32, w: f32) -> TextGlyph {
+        TextGlyph {
+            text: text.into(),
+            x,
+            y,
+            dx: 1.0,
+            dy: 0.0,
+            width: w,
+            size: 10.0,
+        }
+    }
+
+    fn word(s: &str, x: f32, y: f32) -> Vec<TextGlyph> {
+        s.chars()
+            .enumerate()
+            .map(|(i, c)| glyph(&c.to_string(), x + 5.0 * i as f32, y, 5.0))
+            .collect()
+    }
+
+    #[test]
+    fn gaps_make_spaces_and_kerning_does_not() {
+        let mut g = word("hej", 0.0, 700.0);
+        g.extend(word("med", 17.0, 700.0)); // gap 2 = 0.2 em
+        g.extend(word("dig", 32.5, 700.0)); // gap 0.5 = kerning
+        assert_eq!(layout_page(g), "hej meddig");
+    }
+
+    #[test]
+    fn lines_from_baselines_and_fake_bold_dropped() {
+        let mut g = word("første", 0.0, 700.0);
+        g.extend(word("første", 0.3, 700.0));
+        g.extend(word("anden", 0.0, 688.0));
+        assert_eq!(layout_page(g), "første\nanden");
+    }
+
+    #[test]
+    fn two_columns_read_column_by_column() {
+        let mut g = Vec::new();
+        for (i, y) in [700.0, 688.0, 676.0].iter().enumerate() {
+            g.extend(word(&format!("venstrekolonnenslinjenummer{i}"), 0.0, *y));
+            g.extend(word(&format!("hoejrekolonnenslinjenummer{i}"), 170.0, *y));
+        }
+        let t = layout_page(g).replace("kolonnenslinjenummer", "");
+        assert_eq!(
+            t,
+            "venstre0\nvenstre1\nvenstre2\n\nhoejre0\nhoejre1\nhoejre2"
+        );
+    }
+
+    #[test]
+    fn short_cells_read_row_by_row() {
+        let mut g = Vec::new();
+        for (i, y) in [700.0, 688.0, 676.0].iter().enumerate() {
+            g.extend(word(&format!("maaned{i}"), 0.0, *y));
+            g.extend(word(&format!("{i}"), 100.0, *y));
+        }
+        let t = layout_page(g);
+        assert_eq!(
+            t.replace("\n\n", "\n"),
+            "maaned0\n0\nmaaned1\n1\nmaaned2\n2"
+        );
+    }
+
+    #[test]
+    fn superscript_digit_is_separated() {
+        let mut g = word("fagfolk", 0.0, 700.0);
+        g.push(TextGlyph {
+            text: "1".into(),
+            x: 35.0,
+            y: 704.0,
+            dx: 1.0,
+            dy: 0.0,
+            width: 3.0,
+            size: 6.0,
+        });
+        assert_eq!(layout_page(g), "fagfolk 1");
+    }
+
+    #[test]
+    fn rotated_text_reads_as_lines() {
+        // Text running upwards (page rotated): direction (0, 1).
+        let g: Vec<TextGlyph> = "op"
+            .chars()
+            .enumerate()
+            .map(|(i, c)| TextGlyph {
+                text: c.to_string(),
+                x: 100.0,
+                y: 100.0 + 5.0 * i as f32,
+                dx: 0.0,
+                dy: 1.0,
+                width: 5.0,
+                size: 10.0,
+            })
+            .collect();
+        assert_eq!(layout_page(g), "op");
+    }
+}
