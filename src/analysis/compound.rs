@@ -62,12 +62,18 @@ struct Split {
 impl Split {
     fn new(parts: Vec<String>, counts: &[u32], all_known: bool) -> Split {
         let score = mean_log(counts);
-        Split { parts, counts: counts.to_vec(), all_known, score }
+        Split {
+            parts,
+            counts: counts.to_vec(),
+            all_known,
+            score,
+        }
     }
 
     /// Known parts beat an unknown tail; then fewer parts; then more frequent parts.
     fn better_than(&self, other: &Split) -> bool {
-        (self.all_known, std::cmp::Reverse(self.parts.len())) > (other.all_known, std::cmp::Reverse(other.parts.len()))
+        (self.all_known, std::cmp::Reverse(self.parts.len()))
+            > (other.all_known, std::cmp::Reverse(other.parts.len()))
             || (self.all_known == other.all_known
                 && self.parts.len() == other.parts.len()
                 && self.score > other.score)
@@ -144,7 +150,18 @@ impl Lexicon {
     fn count(&self, word: &str) -> u32 {
         let direct = self.words.get(word).copied().unwrap_or(0);
         let needed = min_count(word);
-        let count = if direct >= needed { direct } else { self.stems.get(&stem(word)).copied().unwrap_or(0) };
+        let count = if direct >= needed {
+            direct
+        } else {
+            // Through the stem only when the stem is long enough to say something: `byggelse`
+            // must not be known because `bygge` is (both stem to `byg`).
+            let stem = stem(word);
+            if stem.chars().count() > MIN_PART_CHARS {
+                self.stems.get(&stem).copied().unwrap_or(0)
+            } else {
+                0
+            }
+        };
         if count >= needed { count } else { 0 }
     }
 
@@ -187,8 +204,12 @@ impl Lexicon {
         }
         let mut best: Option<Split> = None;
         for (cut, _) in word.char_indices().skip(MIN_PART_CHARS) {
-            let Some((head, rest)) = word.split_at_checked(cut) else { continue };
-            let Some(head_count) = self.known_head(head) else { continue };
+            let Some((head, rest)) = word.split_at_checked(cut) else {
+                continue;
+            };
+            let Some(head_count) = self.known_head(head) else {
+                continue;
+            };
             for tail in linked_tails(rest) {
                 let tail_chars = tail.chars().count();
                 if tail_chars < MIN_PART_CHARS || is_stop_word(tail) {
@@ -196,8 +217,14 @@ impl Lexicon {
                 }
                 let tail_count = self.count(tail);
                 let candidate = if tail_count > 0 {
-                    Some(Split::new(vec![head.to_owned(), tail.to_owned()], &[head_count, tail_count], true))
-                } else if let Some(inner) = self.best_split(tail, max_parts - 1).filter(|s| s.all_known) {
+                    Some(Split::new(
+                        vec![head.to_owned(), tail.to_owned()],
+                        &[head_count, tail_count],
+                        true,
+                    ))
+                } else if let Some(inner) =
+                    self.best_split(tail, max_parts - 1).filter(|s| s.all_known)
+                {
                     let mut parts = vec![head.to_owned()];
                     parts.extend(inner.parts);
                     let mut counts = vec![head_count];
@@ -208,14 +235,18 @@ impl Lexicon {
                     && !is_stop_word(head)
                 {
                     // An unknown tail after a known head: keep the head, and the tail as it is.
-                    Some(Split::new(vec![head.to_owned(), tail.to_owned()], &[head_count, 1], false))
+                    Some(Split::new(
+                        vec![head.to_owned(), tail.to_owned()],
+                        &[head_count, 1],
+                        false,
+                    ))
                 } else {
                     None
                 };
-                if let Some(candidate) = candidate {
-                    if best.as_ref().is_none_or(|b| candidate.better_than(b)) {
-                        best = Some(candidate);
-                    }
+                if let Some(candidate) = candidate
+                    && best.as_ref().is_none_or(|b| candidate.better_than(b))
+                {
+                    best = Some(candidate);
                 }
             }
         }
@@ -232,7 +263,9 @@ impl Lexicon {
                 continue;
             }
             for (cut, _) in word.char_indices().skip(MIN_PART_CHARS) {
-                let Some((head, rest)) = word.split_at_checked(cut) else { continue };
+                let Some((head, rest)) = word.split_at_checked(cut) else {
+                    continue;
+                };
                 let known_rest = linked_tails(rest).any(|tail| {
                     tail.chars().count() > MIN_PART_CHARS
                         && self.words.get(tail).is_some_and(|&c| c >= min_count(tail))
@@ -285,7 +318,9 @@ impl Lexicon {
     fn add_tsv(&mut self, text: &str) {
         for line in text.lines() {
             let mut fields = line.split('\t');
-            let (Some(word), Some(count)) = (fields.next(), fields.next()) else { continue };
+            let (Some(word), Some(count)) = (fields.next(), fields.next()) else {
+                continue;
+            };
             if count == HEAD_MARK {
                 self.heads.insert(word.to_owned());
             } else if let Ok(count) = count.trim().parse::<u32>() {
@@ -297,7 +332,11 @@ impl Lexicon {
 
 /// Times `word` must be seen to count as known: short words are more often chance fragments.
 fn min_count(word: &str) -> u32 {
-    if word.chars().count() <= MIN_PART_CHARS { Lexicon::MIN_COUNT } else { 1 }
+    if word.chars().count() <= MIN_PART_CHARS {
+        Lexicon::MIN_COUNT
+    } else {
+        1
+    }
 }
 
 /// The tail after a cut, with and without a linking `s` or `e`.
@@ -326,21 +365,42 @@ mod tests {
     #[test]
     fn splits_at_a_linking_s() {
         let lexicon = lexicon_of(&[("forebyggelse", 40), ("indsats", 9), ("indsatsen", 4)]);
-        assert_eq!(lexicon.split("forebyggelsesindsatsen").unwrap(), ["forebyggelse", "indsatsen"]);
-        assert_eq!(lexicon.split("forebyggelsesindsats").unwrap(), ["forebyggelse", "indsats"]);
+        assert_eq!(
+            lexicon.split("forebyggelsesindsatsen").unwrap(),
+            ["forebyggelse", "indsatsen"]
+        );
+        assert_eq!(
+            lexicon.split("forebyggelsesindsats").unwrap(),
+            ["forebyggelse", "indsats"]
+        );
     }
 
     #[test]
     fn splits_without_a_link_and_into_three_parts() {
-        let lexicon = lexicon_of(&[("status", 5), ("rapportering", 3), ("mentor", 4), ("netværk", 6), ("møde", 7)]);
-        assert_eq!(lexicon.split("statusrapportering").unwrap(), ["status", "rapportering"]);
-        assert_eq!(lexicon.split("mentornetværksmøde").unwrap(), ["mentor", "netværk", "møde"]);
+        let lexicon = lexicon_of(&[
+            ("status", 5),
+            ("rapportering", 3),
+            ("mentor", 4),
+            ("netværk", 6),
+            ("møde", 7),
+        ]);
+        assert_eq!(
+            lexicon.split("statusrapportering").unwrap(),
+            ["status", "rapportering"]
+        );
+        assert_eq!(
+            lexicon.split("mentornetværksmøde").unwrap(),
+            ["mentor", "netværk", "møde"]
+        );
     }
 
     #[test]
     fn inflected_tail_is_known_through_its_stem() {
         let lexicon = lexicon_of(&[("sekretariat", 3), ("funktion", 3)]);
-        assert_eq!(lexicon.split("sekretariatsfunktionen").unwrap(), ["sekretariat", "funktionen"]);
+        assert_eq!(
+            lexicon.split("sekretariatsfunktionen").unwrap(),
+            ["sekretariat", "funktionen"]
+        );
     }
 
     #[test]
@@ -356,13 +416,19 @@ mod tests {
         let lexicon = lexicon_of(&[("handling", 1), ("plan", 1)]);
         assert_eq!(lexicon.split("handlingsplan"), None);
         let lexicon = lexicon_of(&[("handling", 1), ("plan", 2)]);
-        assert_eq!(lexicon.split("handlingsplan").unwrap(), ["handling", "plan"]);
+        assert_eq!(
+            lexicon.split("handlingsplan").unwrap(),
+            ["handling", "plan"]
+        );
     }
 
     #[test]
     fn a_stem_can_be_a_head() {
         let lexicon = lexicon_of(&[("kommunale", 20), ("direktører", 1)]);
-        assert_eq!(lexicon.split("kommunaldirektører").unwrap(), ["kommunal", "direktører"]);
+        assert_eq!(
+            lexicon.split("kommunaldirektører").unwrap(),
+            ["kommunal", "direktører"]
+        );
     }
 
     #[test]
@@ -376,16 +442,25 @@ mod tests {
         ]);
         assert_eq!(lexicon.split("exitprogrammer"), None);
         lexicon.learn_heads();
-        assert_eq!(lexicon.split("exitprogrammer").unwrap(), ["exit", "programmer"]);
+        assert_eq!(
+            lexicon.split("exitprogrammer").unwrap(),
+            ["exit", "programmer"]
+        );
     }
 
     #[test]
     fn unknown_long_tail_after_a_known_head_is_kept_whole() {
         let lexicon = lexicon_of(&[("status", 4), ("rapport", 3)]);
-        assert_eq!(lexicon.split("statusrapportering").unwrap(), ["status", "rapportering"]);
+        assert_eq!(
+            lexicon.split("statusrapportering").unwrap(),
+            ["status", "rapportering"]
+        );
         // Known parts all the way through are preferred, on both the page and the query side.
         let lexicon = lexicon_of(&[("status", 4), ("rapport", 3), ("ring", 3)]);
-        assert_eq!(lexicon.split("statusrapportering").unwrap(), ["status", "rapport", "ring"]);
+        assert_eq!(
+            lexicon.split("statusrapportering").unwrap(),
+            ["status", "rapport", "ring"]
+        );
     }
 
     #[test]
@@ -395,7 +470,10 @@ mod tests {
         let path = dir.path().join("lexicon.tsv");
         lexicon.save(&path).unwrap();
         let loaded = Lexicon::load(&path).unwrap();
-        assert_eq!(loaded.split("statusrapportering").unwrap(), ["status", "rapportering"]);
+        assert_eq!(
+            loaded.split("statusrapportering").unwrap(),
+            ["status", "rapportering"]
+        );
         assert_eq!(loaded.len(), 2);
     }
 

@@ -87,7 +87,9 @@ pub struct Analyzer {
 impl Analyzer {
     /// An analyzer splitting compounds with `lexicon`.
     pub fn new(lexicon: Lexicon) -> Analyzer {
-        Analyzer { lexicon: Arc::new(lexicon) }
+        Analyzer {
+            lexicon: Arc::new(lexicon),
+        }
     }
 
     /// The compound lexicon in use.
@@ -98,14 +100,22 @@ impl Analyzer {
     /// Registers the three analyzers ([`EXACT`], [`STEMMED`], [`FOLDED`]) on `index`.
     pub fn register(&self, index: &tantivy::Index) {
         let manager = index.tokenizers();
-        for (name, flavour) in [(EXACT, Flavour::Exact), (STEMMED, Flavour::Stemmed), (FOLDED, Flavour::Folded)] {
+        for (name, flavour) in [
+            (EXACT, Flavour::Exact),
+            (STEMMED, Flavour::Stemmed),
+            (FOLDED, Flavour::Folded),
+        ] {
             manager.register(name, TextAnalyzer::from(self.tokenizer(flavour)));
         }
     }
 
     /// A tantivy tokenizer making `flavour` terms.
     pub fn tokenizer(&self, flavour: Flavour) -> DanishTokenizer {
-        DanishTokenizer { flavour, lexicon: Arc::clone(&self.lexicon), cache: HashMap::new() }
+        DanishTokenizer {
+            flavour,
+            lexicon: Arc::clone(&self.lexicon),
+            cache: HashMap::new(),
+        }
     }
 
     /// Every flavour of terms of one normalised word.
@@ -170,7 +180,12 @@ impl DanishTokenizer {
         let mut tokens = Vec::new();
         for (position, word) in normalize::split_words(text).into_iter().enumerate() {
             let mut push = |term: String| {
-                if !tokens.iter().rev().take_while(|t: &&Token| t.position == position).any(|t| t.text == term) {
+                if !tokens
+                    .iter()
+                    .rev()
+                    .take_while(|t: &&Token| t.position == position)
+                    .any(|t| t.text == term)
+                {
                     tokens.push(Token {
                         offset_from: word.start,
                         offset_to: word.end,
@@ -216,7 +231,10 @@ impl Tokenizer for DanishTokenizer {
     type TokenStream<'a> = VecTokenStream;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        VecTokenStream { tokens: self.tokenize(text), next: 0 }
+        VecTokenStream {
+            tokens: self.tokenize(text),
+            next: 0,
+        }
     }
 }
 
@@ -240,11 +258,17 @@ impl TokenStream for VecTokenStream {
     fn token(&self) -> &Token {
         // `advance` has moved `next` past the current token; before the first call tantivy
         // never asks for a token.
-        &self.tokens[self.next.saturating_sub(1).min(self.tokens.len().saturating_sub(1))]
+        &self.tokens[self
+            .next
+            .saturating_sub(1)
+            .min(self.tokens.len().saturating_sub(1))]
     }
 
     fn token_mut(&mut self) -> &mut Token {
-        let idx = self.next.saturating_sub(1).min(self.tokens.len().saturating_sub(1));
+        let idx = self
+            .next
+            .saturating_sub(1)
+            .min(self.tokens.len().saturating_sub(1));
         &mut self.tokens[idx]
     }
 }
@@ -255,25 +279,41 @@ mod tests {
 
     fn analyzer() -> Analyzer {
         let mut lexicon = Lexicon::new();
-        for (word, count) in [("forebyggelse", 30), ("indsats", 8), ("sekretariat", 3), ("funktion", 4)] {
+        for (word, count) in [
+            ("forebyggelse", 30),
+            ("indsats", 8),
+            ("sekretariat", 3),
+            ("funktion", 4),
+        ] {
             lexicon.add(word, count);
         }
         Analyzer::new(lexicon)
     }
 
     fn terms(flavour: Flavour, text: &str) -> Vec<(usize, String)> {
-        analyzer().tokens(flavour, text).into_iter().map(|t| (t.position, t.text)).collect()
+        analyzer()
+            .tokens(flavour, text)
+            .into_iter()
+            .map(|t| (t.position, t.text))
+            .collect()
     }
 
     #[test]
     fn exact_terms_are_lower_case_words() {
-        assert_eq!(terms(Flavour::Exact, "Nye Værktøjer"), [(0, "nye".into()), (1, "værktøjer".into())]);
+        assert_eq!(
+            terms(Flavour::Exact, "Nye Værktøjer"),
+            [(0, "nye".into()), (1, "værktøjer".into())]
+        );
     }
 
     #[test]
     fn compound_parts_share_the_position_of_the_whole() {
         let tokens = terms(Flavour::Stemmed, "den forebyggelsesindsatsen");
-        let at_one: Vec<&str> = tokens.iter().filter(|(p, _)| *p == 1).map(|(_, t)| t.as_str()).collect();
+        let at_one: Vec<&str> = tokens
+            .iter()
+            .filter(|(p, _)| *p == 1)
+            .map(|(_, t)| t.as_str())
+            .collect();
         assert_eq!(at_one[0], stem::stem("forebyggelsesindsatsen"));
         assert!(at_one.contains(&stem::stem("forebyggelse").as_str()));
         assert!(at_one.contains(&stem::stem("indsats").as_str()));
@@ -284,7 +324,10 @@ mod tests {
         let page = terms(Flavour::Stemmed, "sekretariatsfunktionen");
         for query_word in ["sekretariat", "funktion"] {
             let query = stem::stem(query_word);
-            assert!(page.iter().any(|(_, t)| *t == query), "{query_word}: {page:?}");
+            assert!(
+                page.iter().any(|(_, t)| *t == query),
+                "{query_word}: {page:?}"
+            );
         }
     }
 
@@ -292,7 +335,10 @@ mod tests {
     fn folded_query_meets_the_danish_page() {
         let page = terms(Flavour::Folded, "en fast rådgivningsvagt");
         let query = terms(Flavour::Folded, "raadgivningsvagt");
-        assert!(page.iter().any(|(_, t)| *t == query[0].1), "{page:?} {query:?}");
+        assert!(
+            page.iter().any(|(_, t)| *t == query[0].1),
+            "{page:?} {query:?}"
+        );
         let query = terms(Flavour::Folded, "radgivningsvagt");
         assert!(page.iter().any(|(_, t)| *t == query[0].1));
     }
@@ -301,7 +347,10 @@ mod tests {
     fn offsets_cover_the_original_word() {
         let text = "Årsrapport 2018";
         let tokens = analyzer().tokens(Flavour::Stemmed, text);
-        assert_eq!(&text[tokens[0].offset_from..tokens[0].offset_to], "Årsrapport");
+        assert_eq!(
+            &text[tokens[0].offset_from..tokens[0].offset_to],
+            "Årsrapport"
+        );
     }
 
     #[test]

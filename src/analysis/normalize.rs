@@ -93,7 +93,10 @@ mod tests {
 
     #[test]
     fn words_are_lower_cased_and_split_on_punctuation() {
-        assert_eq!(texts("Forebyggelse af Ekstremisme."), ["forebyggelse", "af", "ekstremisme"]);
+        assert_eq!(
+            texts("Forebyggelse af Ekstremisme."),
+            ["forebyggelse", "af", "ekstremisme"]
+        );
         assert_eq!(texts("SSP-konsulent"), ["ssp", "konsulent"]);
     }
 

@@ -11,15 +11,24 @@ const STOP_WORDS: &[&str] = &[
     "de", "dem", "den", "denne", "dens", "der", "deres", "det", "dette", "dig", "din", "dine",
     "disse", "dit", "dog", "du", "efter", "eller", "en", "end", "er", "et", "for", "fra", "ham",
     "han", "hans", "har", "havde", "have", "hende", "hendes", "her", "hos", "hun", "hvad", "hvis",
-    "hvor", "i", "ikke", "ind", "ingen", "intet", "jeg", "jer", "jo", "kunne", "man", "mange", "med", "meget", "men",
-    "mig", "min", "mine", "mit", "mod", "ned", "nogen", "noget", "nogle", "nu", "når", "og", "også", "om",
-    "op", "os", "over", "på", "sig", "sin", "sine", "sit", "skal", "skulle", "som", "sådan",
-    "thi", "til", "ud", "under", "var", "vi", "vil", "ville", "vor", "vores", "være", "været",
+    "hvor", "i", "ikke", "ind", "ingen", "intet", "jeg", "jer", "jo", "kunne", "man", "mange",
+    "med", "meget", "men", "mig", "min", "mine", "mit", "mod", "ned", "nogen", "noget", "nogle",
+    "nu", "når", "og", "også", "om", "op", "os", "over", "på", "sig", "sin", "sine", "sit", "skal",
+    "skulle", "som", "sådan", "thi", "til", "ud", "under", "var", "vi", "vil", "ville", "vor",
+    "vores", "være", "været",
 ];
 
 /// Words that make a question a question; they never appear on the answer page.
 const QUESTION_WORDS: &[&str] = &[
-    "hvem", "hvilke", "hvilken", "hvilket", "hvordan", "hvorfor", "hvornår", "hvorledes", "hvorvidt",
+    "hvem",
+    "hvilke",
+    "hvilken",
+    "hvilket",
+    "hvordan",
+    "hvorfor",
+    "hvornår",
+    "hvorledes",
+    "hvorvidt",
 ];
 
 /// Whether `word` (normalised, lower-case) is a Danish stop word or question word.

@@ -8,7 +8,11 @@ use super::args::AnalyzeArgs;
 
 pub fn run(args: &AnalyzeArgs) -> Result<()> {
     // The index's own lexicon when there is one, so compounds split as they do in searches.
-    let dir = args.location.index.clone().unwrap_or_else(|| super::DEFAULT_INDEX.into());
+    let dir = args
+        .location
+        .index
+        .clone()
+        .unwrap_or_else(|| super::DEFAULT_INDEX.into());
     let analyzer = pubsearch::index::analyzer_for(&dir);
     let words = analyzer.analyze_text(&args.text);
     let mut out = std::io::stdout().lock();
@@ -17,15 +21,27 @@ pub fn run(args: &AnalyzeArgs) -> Result<()> {
         writeln!(out)?;
         return Ok(());
     }
-    writeln!(out, "{:<24} {:<24} {:<20} {:<20} parts", "word", "exact", "stem", "folded")?;
+    writeln!(
+        out,
+        "{:<24} {:<24} {:<20} {:<20} parts",
+        "word", "exact", "stem", "folded"
+    )?;
     for word in &words {
         let parts = if word.parts.is_empty() {
             String::new()
         } else {
-            format!("{} → {}", word.parts.join(" + "), word.part_stems.join(" + "))
+            format!(
+                "{} → {}",
+                word.parts.join(" + "),
+                word.part_stems.join(" + ")
+            )
         };
         let stop = if word.stop_word { " (stop word)" } else { "" };
-        writeln!(out, "{:<24} {:<24} {:<20} {:<20} {parts}{stop}", word.original, word.exact, word.stem, word.folded)?;
+        writeln!(
+            out,
+            "{:<24} {:<24} {:<20} {:<20} {parts}{stop}",
+            word.original, word.exact, word.stem, word.folded
+        )?;
     }
     Ok(())
 }

@@ -7,8 +7,10 @@ use anyhow::Result;
 use super::args::ExtractArgs;
 
 pub fn run(args: &ExtractArgs) -> Result<()> {
-    let pdf = pubsearch::extract_file(&args.file)
-        .map_err(|source| pubsearch::Error::Extract { path: args.file.clone(), source })?;
+    let pdf = pubsearch::extract_file(&args.file).map_err(|source| pubsearch::Error::Extract {
+        path: args.file.clone(),
+        source,
+    })?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     for page in &pdf.pages {
         out.write_all(page.text.as_bytes())?;
@@ -19,7 +21,12 @@ pub fn run(args: &ExtractArgs) -> Result<()> {
     }
     out.flush()?;
     for failure in &pdf.failed_pages {
-        eprintln!("pubsearch: {}: page {}: {}", args.file.display(), failure.number, failure.reason);
+        eprintln!(
+            "pubsearch: {}: page {}: {}",
+            args.file.display(),
+            failure.number,
+            failure.reason
+        );
     }
     Ok(())
 }

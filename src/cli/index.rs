@@ -12,8 +12,16 @@ use super::DEFAULT_INDEX;
 use super::args::IndexArgs;
 
 pub fn run(args: &IndexArgs) -> Result<()> {
-    let dir = args.location.index.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_INDEX));
-    let options = IndexOptions { threads: args.threads, full: args.full, ..IndexOptions::default() };
+    let dir = args
+        .location
+        .index
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_INDEX));
+    let options = IndexOptions {
+        threads: args.threads,
+        full: args.full,
+        ..IndexOptions::default()
+    };
     let report = build_with_progress(&dir, &args.paths, &options)
         .with_context(|| format!("indexing into {}", dir.display()))?;
     let mut stdout = std::io::stdout().lock();
@@ -24,7 +32,11 @@ pub fn run(args: &IndexArgs) -> Result<()> {
         print_summary(&mut stdout, &report, &dir)?;
     }
     for skipped in &report.skipped {
-        eprintln!("pubsearch: skipped {}: {}", skipped.path.display(), skipped.reason);
+        eprintln!(
+            "pubsearch: skipped {}: {}",
+            skipped.path.display(),
+            skipped.reason
+        );
     }
     Ok(())
 }
@@ -34,11 +46,22 @@ pub fn build_quietly(dir: &Path, corpus: &[PathBuf]) -> Result<()> {
     let first = !matches!(open_existing(dir), Ok(Some(_)));
     eprintln!(
         "pubsearch: {} in {} from {} …",
-        if first { "building the index" } else { "updating the index" },
+        if first {
+            "building the index"
+        } else {
+            "updating the index"
+        },
         dir.display(),
-        corpus.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+        corpus
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
     );
-    let options = IndexOptions { full: !first && open_existing(dir).is_err(), ..IndexOptions::default() };
+    let options = IndexOptions {
+        full: !first && open_existing(dir).is_err(),
+        ..IndexOptions::default()
+    };
     let report = build_with_progress(dir, corpus, &options)
         .with_context(|| format!("building the index {}", dir.display()))?;
     eprintln!(
@@ -48,12 +71,20 @@ pub fn build_quietly(dir: &Path, corpus: &[PathBuf]) -> Result<()> {
         report.elapsed.as_secs_f64()
     );
     for skipped in &report.skipped {
-        eprintln!("pubsearch: skipped {}: {}", skipped.path.display(), skipped.reason);
+        eprintln!(
+            "pubsearch: skipped {}: {}",
+            skipped.path.display(),
+            skipped.reason
+        );
     }
     Ok(())
 }
 
-fn build_with_progress(dir: &Path, paths: &[PathBuf], options: &IndexOptions) -> Result<IndexReport> {
+fn build_with_progress(
+    dir: &Path,
+    paths: &[PathBuf],
+    options: &IndexOptions,
+) -> Result<IndexReport> {
     let bar: Mutex<Option<ProgressBar>> = Mutex::new(None);
     let terminal = std::io::stderr().is_terminal();
     let progress = |event: Progress<'_>| {
@@ -64,14 +95,20 @@ fn build_with_progress(dir: &Path, paths: &[PathBuf], options: &IndexOptions) ->
         match event {
             Progress::Extracting { files } if files > 0 => {
                 let new = ProgressBar::new(files as u64);
-                if let Ok(style) = ProgressStyle::with_template("{spinner} extracting {pos}/{len} PDFs [{bar:30}] {msg}") {
+                if let Ok(style) = ProgressStyle::with_template(
+                    "{spinner} extracting {pos}/{len} PDFs [{bar:30}] {msg}",
+                ) {
                     new.set_style(style.progress_chars("=> "));
                 }
                 *bar = Some(new);
             }
             Progress::Extracted { path } => {
                 if let Some(bar) = bar.as_ref() {
-                    bar.set_message(path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
+                    bar.set_message(
+                        path.file_name()
+                            .map(|n| n.to_string_lossy().into_owned())
+                            .unwrap_or_default(),
+                    );
                     bar.inc(1);
                 }
             }
@@ -87,10 +124,10 @@ fn build_with_progress(dir: &Path, paths: &[PathBuf], options: &IndexOptions) ->
         }
     };
     let result = build_index(dir, paths, options, &progress);
-    if let Ok(mut bar) = bar.lock() {
-        if let Some(bar) = bar.take() {
-            bar.finish_and_clear();
-        }
+    if let Ok(mut bar) = bar.lock()
+        && let Some(bar) = bar.take()
+    {
+        bar.finish_and_clear();
     }
     Ok(result?)
 }
@@ -110,11 +147,24 @@ fn print_summary(out: &mut impl Write, report: &IndexReport, dir: &Path) -> Resu
     )?;
     writeln!(out, "the index holds {} pages", report.pages_total)?;
     for partial in &report.partial {
-        let pages: Vec<String> = partial.failed_pages.iter().map(|p| format!("{} ({})", p.number, p.reason)).collect();
-        writeln!(out, "partly indexed {}: pages {} could not be read", partial.path.display(), pages.join(", "))?;
+        let pages: Vec<String> = partial
+            .failed_pages
+            .iter()
+            .map(|p| format!("{} ({})", p.number, p.reason))
+            .collect();
+        writeln!(
+            out,
+            "partly indexed {}: pages {} could not be read",
+            partial.path.display(),
+            pages.join(", ")
+        )?;
     }
     if !report.pages_without_text.is_empty() {
-        let count: usize = report.pages_without_text.iter().map(|(_, pages)| pages.len()).sum();
+        let count: usize = report
+            .pages_without_text
+            .iter()
+            .map(|(_, pages)| pages.len())
+            .sum();
         writeln!(out, "{count} pages have no text layer (scanned?):")?;
         for (path, pages) in &report.pages_without_text {
             let list: Vec<String> = pages.iter().map(u32::to_string).collect();

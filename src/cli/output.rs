@@ -22,7 +22,8 @@ impl Style {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
             ColorChoice::Auto => {
-                std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                std::io::stdout().is_terminal()
+                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
             }
         };
         Style { color }
@@ -36,7 +37,9 @@ impl Style {
         let mut out = String::with_capacity(text.len() + highlights.len() * 12);
         let mut at = 0;
         for &[start, end] in highlights {
-            let (Some(before), Some(word)) = (text.get(at..start), text.get(start..end)) else { continue };
+            let (Some(before), Some(word)) = (text.get(at..start), text.get(start..end)) else {
+                continue;
+            };
             out.push_str(before);
             out.push_str(BOLD_RED);
             out.push_str(word);
@@ -49,11 +52,19 @@ impl Style {
 
     /// `text` in bold.
     pub fn bold(&self, text: &str) -> String {
-        if self.color { format!("{BOLD}{text}{RESET}") } else { text.to_owned() }
+        if self.color {
+            format!("{BOLD}{text}{RESET}")
+        } else {
+            text.to_owned()
+        }
     }
 
     /// `text` dimmed.
     pub fn dim(&self, text: &str) -> String {
-        if self.color { format!("{DIM}{text}{RESET}") } else { text.to_owned() }
+        if self.color {
+            format!("{DIM}{text}{RESET}")
+        } else {
+            text.to_owned()
+        }
     }
 }

@@ -17,7 +17,9 @@ pub fn run(args: &SearchArgs) -> Result<()> {
         kind: args.kind.clone(),
         snippet_chars: args.snippet_chars,
     };
-    let results = engine.search(&args.query, &options).with_context(|| format!("searching for `{}`", args.query))?;
+    let results = engine
+        .search(&args.query, &options)
+        .with_context(|| format!("searching for `{}`", args.query))?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if args.json {
         serde_json::to_writer(&mut out, &results)?;
@@ -32,7 +34,9 @@ pub fn run(args: &SearchArgs) -> Result<()> {
     for (rank, hit) in results.hits.iter().enumerate() {
         let year = hit.year.map(|y| format!(" ({y})")).unwrap_or_default();
         let page = match &hit.page_label {
-            Some(label) if label != &hit.page.to_string() => format!("s. {label} (PDF page {})", hit.page),
+            Some(label) if label != &hit.page.to_string() => {
+                format!("s. {label} (PDF page {})", hit.page)
+            }
             _ => format!("s. {}", hit.page),
         };
         writeln!(
@@ -42,14 +46,22 @@ pub fn run(args: &SearchArgs) -> Result<()> {
             style.bold(&hit.title),
             year,
             style.bold(&page),
-            style.dim(&format!("[{} p{}, score {:.2}]", hit.doc, hit.page, hit.score))
+            style.dim(&format!(
+                "[{} p{}, score {:.2}]",
+                hit.doc, hit.page, hit.score
+            ))
         )?;
         writeln!(out, "   {}", style.highlight(&hit.snippet, &hit.highlights))?;
     }
     writeln!(
         out,
         "{}",
-        style.dim(&format!("{} of {} matching pages in {:.2} ms", results.hits.len(), results.total_hits, results.took_ms))
+        style.dim(&format!(
+            "{} of {} matching pages in {:.2} ms",
+            results.hits.len(),
+            results.total_hits,
+            results.took_ms
+        ))
     )?;
     out.flush()?;
     Ok(())

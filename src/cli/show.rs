@@ -10,8 +10,16 @@ pub fn run(args: &ShowArgs) -> Result<()> {
     let engine = super::open_engine(&args.location)?;
     let page = engine.page_text(&args.doc, args.page)?;
     let mut out = std::io::stdout().lock();
-    let label = page.page_label.as_ref().map(|l| format!(", s. {l}")).unwrap_or_default();
-    writeln!(out, "{} — page {} of {}{}", page.title, page.page, page.pages, label)?;
+    let label = page
+        .page_label
+        .as_ref()
+        .map(|l| format!(", s. {l}"))
+        .unwrap_or_default();
+    writeln!(
+        out,
+        "{} — page {} of {}{}",
+        page.title, page.page, page.pages, label
+    )?;
     writeln!(out)?;
     writeln!(out, "{}", page.text.trim_end())?;
     Ok(())

@@ -19,14 +19,34 @@ pub fn run(args: &StatsArgs) -> Result<()> {
     writeln!(out, "documents:   {}", stats.documents)?;
     writeln!(out, "pages:       {}", stats.pages)?;
     if stats.failed_files > 0 {
-        writeln!(out, "failed:      {} files (see `pubsearch index`)", stats.failed_files)?;
+        writeln!(
+            out,
+            "failed:      {} files (see `pubsearch index`)",
+            stats.failed_files
+        )?;
     }
     writeln!(out, "size:        {:.1} MB", stats.size_bytes as f64 / 1e6)?;
-    writeln!(out, "built:       {} (Unix time {})", format_utc(stats.built_at), stats.built_at)?;
-    writeln!(out, "analyzer:    version {}, {} lexicon words", stats.analyzer_version, stats.lexicon_words)?;
+    writeln!(
+        out,
+        "built:       {} (Unix time {})",
+        format_utc(stats.built_at),
+        stats.built_at
+    )?;
+    writeln!(
+        out,
+        "analyzer:    version {}, {} lexicon words",
+        stats.analyzer_version, stats.lexicon_words
+    )?;
     for file in engine.state().files.values() {
-        let year = file.year.map(|y| y.to_string()).unwrap_or_else(|| "-".into());
-        writeln!(out, "  {:<32} {:>4} {:>4} pages  {}", file.doc, year, file.pages, file.title)?;
+        let year = file
+            .year
+            .map(|y| y.to_string())
+            .unwrap_or_else(|| "-".into());
+        writeln!(
+            out,
+            "  {:<32} {:>4} {:>4} pages  {}",
+            file.doc, year, file.pages, file.title
+        )?;
     }
     Ok(())
 }

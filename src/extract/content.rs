@@ -14,7 +14,7 @@
 //! Form XObjects recurse only to `max_form_depth` and never into a form already on the stack
 //! (cycles). Operators, glyphs and time are charged to the shared [`Budget`] and checked in
 //! the loop, so a 10-million-operator stream ends in bounded time. Glyphs whose origin falls
-//! outside the page's crop box are dropped, like viewers clip them.
+//! outside the page's media box are dropped, as pdftotext does.
 //!
 //! Known limits: Type 3 glyph procedures are not run; clipping paths other than the page box
 //! are ignored; text drawn as vector outlines or images is invisible to this layer.
@@ -116,7 +116,7 @@ impl Default for GState {
 /// Page geometry the interpreter needs.
 #[derive(Debug, Clone, Copy)]
 pub struct PageGeometry {
-    /// Crop box (x0, y0, x1, y1) in default user space.
+    /// Media box (x0, y0, x1, y1) in default user space: the clip for glyph origins.
     pub bbox: [f32; 4],
     /// `/Rotate` in degrees (0, 90, 180, 270).
     pub rotate: i32,

@@ -291,7 +291,6 @@ struct PageRef<'a> {
 struct Inherited<'a> {
     resources: Option<&'a Dictionary>,
     media: Option<[f32; 4]>,
-    crop: Option<[f32; 4]>,
     rotate: Option<i32>,
 }
 
@@ -320,7 +319,6 @@ fn collect_pages(doc: &Document, max_pages: usize) -> Vec<PageRef<'_>> {
     let init = Inherited {
         resources: None,
         media: None,
-        crop: None,
         rotate: None,
     };
     let mut stack: Vec<(&Object, Inherited, usize)> =
@@ -340,7 +338,6 @@ fn collect_pages(doc: &Document, max_pages: usize) -> Vec<PageRef<'_>> {
         let here = Inherited {
             resources: pdfobj::get_dict(doc, dict, b"Resources").or(inh.resources),
             media: rect(doc, dict, b"MediaBox").or(inh.media),
-            crop: rect(doc, dict, b"CropBox").or(inh.crop),
             rotate: pdfobj::get_num(doc, dict, b"Rotate")
                 .map(|r| r as i32)
                 .or(inh.rotate),
@@ -369,7 +366,6 @@ fn collect_pages(doc: &Document, max_pages: usize) -> Vec<PageRef<'_>> {
                 let inh = Inherited {
                     resources: pdfobj::get_dict(doc, d, b"Resources"),
                     media: rect(doc, d, b"MediaBox"),
-                    crop: rect(doc, d, b"CropBox"),
                     rotate: pdfobj::get_num(doc, d, b"Rotate").map(|r| r as i32),
                 };
                 out.push(make_page(d, inh));
@@ -380,23 +376,9 @@ fn collect_pages(doc: &Document, max_pages: usize) -> Vec<PageRef<'_>> {
 }
 
 fn make_page<'a>(dict: &'a Dictionary, inh: Inherited<'a>) -> PageRef<'a> {
-    let media = inh.media.unwrap_or([0.0, 0.0, 612.0, 792.0]);
-    let bbox = match inh.crop {
-        Some(c) => {
-            let r = [
-                c[0].max(media[0]),
-                c[1].max(media[1]),
-                c[2].min(media[2]),
-                c[3].min(media[3]),
-            ];
-            if r[2] - r[0] > 1.0 && r[3] - r[1] > 1.0 {
-                r
-            } else {
-                media
-            }
-        }
-        None => media,
-    };
+    // Text is clipped to the media box only, not the crop box: spreads and imposed pages
+    // crop away text that readers (and pdftotext) still extract.
+    let bbox = inh.media.unwrap_or([0.0, 0.0, 612.0, 792.0]);
     PageRef {
         dict,
         resources: inh.resources,

@@ -45,7 +45,11 @@ pub struct IndexOptions {
 
 impl Default for IndexOptions {
     fn default() -> IndexOptions {
-        IndexOptions { threads: 0, full: false, memory_budget: 200_000_000 }
+        IndexOptions {
+            threads: 0,
+            full: false,
+            memory_budget: 200_000_000,
+        }
     }
 }
 
@@ -115,7 +119,10 @@ pub struct IndexReport {
     pub elapsed: Duration,
 }
 
-fn serialize_seconds<S: serde::Serializer>(d: &Duration, s: S) -> std::result::Result<S::Ok, S::Error> {
+fn serialize_seconds<S: serde::Serializer>(
+    d: &Duration,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
     s.serialize_f64(d.as_secs_f64())
 }
 
@@ -157,7 +164,10 @@ pub fn build_index(
     };
     let plan = plan(&files, &previous)?;
 
-    let mut report = IndexReport { files_found: files.len(), ..IndexReport::default() };
+    let mut report = IndexReport {
+        files_found: files.len(),
+        ..IndexReport::default()
+    };
     report.files_unchanged = plan.unchanged.len();
     report.files_removed = plan.removed.len();
 
@@ -168,17 +178,22 @@ pub fn build_index(
         .thread_name(|i| format!("pubsearch-extract-{i}"))
         .build()
         .map_err(|e| Error::io(index_dir, std::io::Error::other(e)))?;
-    progress(Progress::Extracting { files: plan.changed.len() });
-    let extracted: Vec<(Candidate, std::result::Result<ExtractedPdf, String>)> = pool.install(|| {
-        plan.changed
-            .into_par_iter()
-            .map(|candidate| {
-                let result = extract_isolated(&candidate.path);
-                progress(Progress::Extracted { path: &candidate.path });
-                (candidate, result)
-            })
-            .collect()
+    progress(Progress::Extracting {
+        files: plan.changed.len(),
     });
+    let extracted: Vec<(Candidate, std::result::Result<ExtractedPdf, String>)> =
+        pool.install(|| {
+            plan.changed
+                .into_par_iter()
+                .map(|candidate| {
+                    let result = extract_isolated(&candidate.path);
+                    progress(Progress::Extracted {
+                        path: &candidate.path,
+                    });
+                    (candidate, result)
+                })
+                .collect()
+        });
 
     let mut state = previous.clone();
     state.analyzer_version = analysis::ANALYZER_VERSION;
@@ -195,7 +210,9 @@ pub fn build_index(
     }
 
     let mut lexicon = match (&existing, options.full) {
-        (Some(_), false) => Lexicon::load(&index_dir.join(LEXICON_FILE)).unwrap_or_else(|_| Lexicon::seed()),
+        (Some(_), false) => {
+            Lexicon::load(&index_dir.join(LEXICON_FILE)).unwrap_or_else(|_| Lexicon::seed())
+        }
         _ => Lexicon::seed(),
     };
     let mut good = Vec::new();
@@ -208,7 +225,10 @@ pub fn build_index(
         }
     }
     for (candidate, reason) in &failed {
-        report.skipped.push(SkippedFile { path: candidate.path.clone(), reason: reason.clone() });
+        report.skipped.push(SkippedFile {
+            path: candidate.path.clone(),
+            reason: reason.clone(),
+        });
     }
     for (_, pdf) in &good {
         for page in &pdf.pages {
@@ -222,15 +242,22 @@ pub fn build_index(
         && plan.removed.is_empty()
         && plan.removed_failed.is_empty()
         && report.skipped.is_empty();
-    report.skipped.extend(
-        plan.still_failing.iter().map(|(path, reason)| SkippedFile { path: path.clone(), reason: reason.clone() }),
-    );
+    report
+        .skipped
+        .extend(plan.still_failing.iter().map(|(path, reason)| SkippedFile {
+            path: path.clone(),
+            reason: reason.clone(),
+        }));
     if nothing_changed && plan.touched.is_empty() && existing.is_some() && !options.full {
         report.pages_total = previous.total_pages();
         report.elapsed = started.elapsed();
         return Ok(report);
     }
-    if good.is_empty() && existing.is_none() && previous.files.is_empty() && !report.skipped.is_empty() {
+    if good.is_empty()
+        && existing.is_none()
+        && previous.files.is_empty()
+        && !report.skipped.is_empty()
+    {
         return Err(Error::NothingIndexed(report.skipped.len()));
     }
 
@@ -239,15 +266,19 @@ pub fn build_index(
         None => create_fresh(index_dir)?,
     };
     let lexicon_tmp = index_dir.join(format!("{LEXICON_FILE}.tmp"));
-    lexicon.save(&lexicon_tmp).map_err(|e| Error::io(&lexicon_tmp, e))?;
-    std::fs::rename(&lexicon_tmp, index_dir.join(LEXICON_FILE)).map_err(|e| Error::io(index_dir, e))?;
+    lexicon
+        .save(&lexicon_tmp)
+        .map_err(|e| Error::io(&lexicon_tmp, e))?;
+    std::fs::rename(&lexicon_tmp, index_dir.join(LEXICON_FILE))
+        .map_err(|e| Error::io(index_dir, e))?;
     let analyzer = Analyzer::new(lexicon);
     analyzer.register(&index);
     let fields = super::schema::fields_of(&index.schema())?;
 
     let writer_threads = effective_threads(options.threads).clamp(1, 4);
     let budget = options.memory_budget.max(writer_threads * 20_000_000);
-    let mut writer: IndexWriter<TantivyDocument> = index.writer_with_num_threads(writer_threads, budget)?;
+    let mut writer: IndexWriter<TantivyDocument> =
+        index.writer_with_num_threads(writer_threads, budget)?;
     if options.full {
         // Deleted together with the commit below: until then the old pages stay searchable.
         writer.delete_all_documents()?;
@@ -288,10 +319,15 @@ pub fn build_index(
         report.files_indexed += 1;
         report.pages_indexed += pdf.pages.len();
         if !pdf.failed_pages.is_empty() {
-            report.partial.push(PartialFile { path: candidate.path.clone(), failed_pages: pdf.failed_pages.clone() });
+            report.partial.push(PartialFile {
+                path: candidate.path.clone(),
+                failed_pages: pdf.failed_pages.clone(),
+            });
         }
         if !without_text.is_empty() {
-            report.pages_without_text.push((candidate.path.clone(), without_text.clone()));
+            report
+                .pages_without_text
+                .push((candidate.path.clone(), without_text.clone()));
         }
         state.failed.remove(&candidate.key);
         state.files.insert(
@@ -316,13 +352,20 @@ pub fn build_index(
         }
         state.failed.insert(
             candidate.key,
-            FailedFile { size: candidate.size, mtime_ns: candidate.mtime_ns, reason },
+            FailedFile {
+                size: candidate.size,
+                mtime_ns: candidate.mtime_ns,
+                reason,
+            },
         );
     }
     if state.files.is_empty() {
         return Err(Error::NothingIndexed(report.skipped.len()));
     }
-    state.built_at = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    state.built_at = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
     let mut commit = writer.prepare_commit()?;
     commit.set_payload(&state.to_payload());
     commit.commit()?;
@@ -342,7 +385,13 @@ fn add_page_text(document: &mut TantivyDocument, fields: &Fields, text: &str) {
 
 /// Number of threads `threads` stands for (0: all cores).
 pub(crate) fn effective_threads(threads: usize) -> usize {
-    if threads == 0 { std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1) } else { threads }
+    if threads == 0 {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    } else {
+        threads
+    }
 }
 
 /// Extracts one file, turning any panic into that file's error.
@@ -398,21 +447,30 @@ fn plan(files: &[PathBuf], previous: &IndexState) -> Result<Plan> {
             .ok()
             .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
             .map_or(0, |d| d.as_nanos());
-        if let Some(failed) = previous.failed.get(&key) {
-            if failed.size == size && failed.mtime_ns == mtime_ns {
-                plan.still_failing.push((path.clone(), failed.reason.clone()));
-                continue;
-            }
+        if let Some(failed) = previous.failed.get(&key)
+            && failed.size == size
+            && failed.mtime_ns == mtime_ns
+        {
+            plan.still_failing
+                .push((path.clone(), failed.reason.clone()));
+            continue;
         }
         let old = previous.files.get(&key);
-        if let Some(old) = old {
-            if old.size == size && old.mtime_ns == mtime_ns {
-                plan.unchanged.push(key);
-                continue;
-            }
+        if let Some(old) = old
+            && old.size == size
+            && old.mtime_ns == mtime_ns
+        {
+            plan.unchanged.push(key);
+            continue;
         }
         let hash = hash_file(path)?;
-        let candidate = Candidate { key: key.clone(), path: path.clone(), hash, size, mtime_ns };
+        let candidate = Candidate {
+            key: key.clone(),
+            path: path.clone(),
+            hash,
+            size,
+            mtime_ns,
+        };
         match old {
             Some(old) if old.hash == candidate.hash => {
                 plan.unchanged.push(key);
@@ -421,8 +479,18 @@ fn plan(files: &[PathBuf], previous: &IndexState) -> Result<Plan> {
             _ => plan.changed.push(candidate),
         }
     }
-    plan.removed = previous.files.keys().filter(|k| !seen.contains(*k)).cloned().collect();
-    plan.removed_failed = previous.failed.keys().filter(|k| !seen.contains(*k)).cloned().collect();
+    plan.removed = previous
+        .files
+        .keys()
+        .filter(|k| !seen.contains(*k))
+        .cloned()
+        .collect();
+    plan.removed_failed = previous
+        .failed
+        .keys()
+        .filter(|k| !seen.contains(*k))
+        .cloned()
+        .collect();
     Ok(plan)
 }
 
@@ -435,7 +503,11 @@ fn hash_file(path: &Path) -> Result<String> {
     let mut file = File::open(path).map_err(|e| Error::io(path, e))?;
     let mut hasher = Sha256::new();
     std::io::copy(&mut file, &mut hasher).map_err(|e| Error::io(path, e))?;
-    Ok(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())
+    Ok(hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
 }
 
 /// Every PDF under `inputs`, sorted, without duplicates.
@@ -471,7 +543,10 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, depth: usize) -> Result<()> {
         let file_type = entry.file_type().map_err(|e| Error::io(&path, e))?;
         if file_type.is_dir() {
             walk(&path, files, depth + 1)?;
-        } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf")) {
+        } else if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("pdf"))
+        {
             files.push(path);
         }
     }

@@ -71,9 +71,16 @@ impl Manifests {
             let path = dir.join(MANIFEST_FILE);
             let entries = match std::fs::read_to_string(&path) {
                 Ok(text) => {
-                    let manifest: Manifest = serde_json::from_str(&text)
-                        .map_err(|e| Error::Manifest { path: path.clone(), reason: e.to_string() })?;
-                    manifest.documents.into_iter().map(|e| (e.file.clone(), e)).collect()
+                    let manifest: Manifest =
+                        serde_json::from_str(&text).map_err(|e| Error::Manifest {
+                            path: path.clone(),
+                            reason: e.to_string(),
+                        })?;
+                    manifest
+                        .documents
+                        .into_iter()
+                        .map(|e| (e.file.clone(), e))
+                        .collect()
                 }
                 Err(_) => HashMap::new(),
             };
@@ -85,26 +92,42 @@ impl Manifests {
     /// Metadata of `file`: its manifest entry, completed from `info`.
     pub fn meta_for(&self, file: &Path, info: &PdfInfo) -> DocMeta {
         let dir = file.parent().unwrap_or(Path::new("."));
-        let name = file.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let name = file
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
         let entry = self.by_dir.get(dir).and_then(|entries| entries.get(name));
-        let non_empty = |s: &Option<String>| s.as_ref().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+        let non_empty = |s: &Option<String>| {
+            s.as_ref()
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+        };
         let title = entry
             .and_then(|e| non_empty(&e.title))
             .or_else(|| non_empty(&info.title))
             .unwrap_or_else(|| doc_stem(file));
-        let year = entry.and_then(|e| e.year).or_else(|| info.creation_year.and_then(|y| u32::try_from(y).ok()));
+        let year = entry
+            .and_then(|e| e.year)
+            .or_else(|| info.creation_year.and_then(|y| u32::try_from(y).ok()));
         let kind = entry.and_then(|e| non_empty(&e.kind)).unwrap_or_default();
         let publisher = entry
             .and_then(|e| non_empty(&e.publisher).or_else(|| non_empty(&e.author)))
             .or_else(|| non_empty(&info.author))
             .unwrap_or_default();
-        DocMeta { title, year, kind, publisher }
+        DocMeta {
+            title,
+            year,
+            kind,
+            publisher,
+        }
     }
 }
 
 /// The document id of a PDF: its file name without `.pdf`.
 pub fn doc_stem(file: &Path) -> String {
-    file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+    file.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -122,7 +145,11 @@ mod tests {
         let a = dir.path().join("a.pdf");
         let b = dir.path().join("b.pdf");
         let manifests = Manifests::load_for(&[a.clone(), b.clone()]).unwrap();
-        let info = PdfInfo { title: Some("Untitled".into()), creation_year: Some(2021), ..Default::default() };
+        let info = PdfInfo {
+            title: Some("Untitled".into()),
+            creation_year: Some(2021),
+            ..Default::default()
+        };
         let meta = manifests.meta_for(&a, &info);
         assert_eq!(meta.title, "Årsrapport 2018");
         assert_eq!(meta.year, Some(2018));
@@ -139,6 +166,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join(MANIFEST_FILE), "{not json").unwrap();
         let err = Manifests::load_for(&[dir.path().join("a.pdf")]).unwrap_err();
-        assert!(err.to_string().contains("manifest.json: invalid manifest"), "{err}");
+        assert!(
+            err.to_string().contains("manifest.json: invalid manifest"),
+            "{err}"
+        );
     }
 }

@@ -23,7 +23,9 @@ use std::time::UNIX_EPOCH;
 
 use tantivy::Index;
 
-pub use build::{IndexOptions, IndexReport, PartialFile, Progress, SkippedFile, build_index, collect_pdfs};
+pub use build::{
+    IndexOptions, IndexReport, PartialFile, Progress, SkippedFile, build_index, collect_pdfs,
+};
 pub use metadata::DocMeta;
 pub use schema::Fields;
 pub use state::{FileState, IndexState};
@@ -47,11 +49,16 @@ pub fn open_existing(index_dir: &Path) -> Result<Option<(Index, IndexState)>> {
     if !index_dir.join("meta.json").exists() {
         return Ok(None);
     }
-    let corrupt = |reason: String| Error::CorruptIndex { path: index_dir.to_path_buf(), reason };
+    let corrupt = |reason: String| Error::CorruptIndex {
+        path: index_dir.to_path_buf(),
+        reason,
+    };
     let index = Index::open_in_dir(index_dir).map_err(|e| corrupt(e.to_string()))?;
     let metas = index.load_metas().map_err(|e| corrupt(e.to_string()))?;
     let state = match metas.payload.as_deref() {
-        Some(payload) => IndexState::from_payload(payload).map_err(|e| corrupt(format!("bad state: {e}")))?,
+        Some(payload) => {
+            IndexState::from_payload(payload).map_err(|e| corrupt(format!("bad state: {e}")))?
+        }
         None => return Err(corrupt("no pubsearch state in the index".into())),
     };
     if state.analyzer_version != analysis::ANALYZER_VERSION {
@@ -76,7 +83,9 @@ pub fn analyzer_for(index_dir: &Path) -> Analyzer {
 /// # Errors
 /// Fails when the inputs cannot be listed, or the index cannot be opened.
 pub fn needs_update(index_dir: &Path, inputs: &[std::path::PathBuf]) -> Result<bool> {
-    let Some((_, state)) = open_existing(index_dir)? else { return Ok(true) };
+    let Some((_, state)) = open_existing(index_dir)? else {
+        return Ok(true);
+    };
     let files = collect_pdfs(inputs)?;
     if files.len() != state.files.len() + state.failed.len() {
         return Ok(true);

@@ -51,7 +51,11 @@ pub fn build_schema() -> (Schema, Fields) {
             .set_tokenizer(analyzer)
             .set_index_option(IndexRecordOption::WithFreqsAndPositions);
         let options = TextOptions::default().set_indexing_options(indexing);
-        if stored { options.set_stored() } else { options }
+        if stored {
+            options.set_stored()
+        } else {
+            options
+        }
     };
     let fields = Fields {
         key: builder.add_text_field("key", STRING | STORED),

@@ -50,7 +50,13 @@ pub struct SearchOptions {
 
 impl Default for SearchOptions {
     fn default() -> SearchOptions {
-        SearchOptions { limit: 10, year: None, doc: None, kind: None, snippet_chars: DEFAULT_SNIPPET_CHARS }
+        SearchOptions {
+            limit: 10,
+            year: None,
+            doc: None,
+            kind: None,
+            snippet_chars: DEFAULT_SNIPPET_CHARS,
+        }
     }
 }
 
@@ -146,7 +152,9 @@ struct EngineInner {
 
 impl std::fmt::Debug for Engine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Engine").field("dir", &self.inner.dir).finish_non_exhaustive()
+        f.debug_struct("Engine")
+            .field("dir", &self.inner.dir)
+            .finish_non_exhaustive()
     }
 }
 
@@ -157,16 +165,33 @@ impl Engine {
     /// [`Error::NoIndex`] when there is none, [`Error::AnalyzerVersion`] when it was built by
     /// another version, [`Error::CorruptIndex`] when it cannot be read.
     pub fn open(dir: &Path) -> Result<Engine> {
-        let (index, state) = index::open_existing(dir)?.ok_or_else(|| Error::NoIndex(dir.to_path_buf()))?;
+        let (index, state) =
+            index::open_existing(dir)?.ok_or_else(|| Error::NoIndex(dir.to_path_buf()))?;
         let analyzer = index::analyzer_for(dir);
         Engine::from_parts(dir, index, state, analyzer)
     }
 
-    fn from_parts(dir: &Path, index: Index, state: IndexState, analyzer: Analyzer) -> Result<Engine> {
+    fn from_parts(
+        dir: &Path,
+        index: Index,
+        state: IndexState,
+        analyzer: Analyzer,
+    ) -> Result<Engine> {
         analyzer.register(&index);
         let fields = index::schema::fields_of(&index.schema())?;
-        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        Ok(Engine { inner: Arc::new(EngineInner { dir: dir.to_path_buf(), reader, fields, analyzer, state }) })
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(Engine {
+            inner: Arc::new(EngineInner {
+                dir: dir.to_path_buf(),
+                reader,
+                fields,
+                analyzer,
+                state,
+            }),
+        })
     }
 
     /// Searches for `query`.
@@ -179,7 +204,11 @@ impl Engine {
         let parsed = parse_query(query)?;
         let inner = &*self.inner;
         let searcher = inner.reader.searcher();
-        let builder = rank::QueryBuilder { analyzer: &inner.analyzer, fields: &inner.fields, searcher: &searcher };
+        let builder = rank::QueryBuilder {
+            analyzer: &inner.analyzer,
+            fields: &inner.fields,
+            searcher: &searcher,
+        };
         let mut filters = Vec::new();
         if let Some(year) = options.year {
             filters.push(Filter::Year(year));
@@ -192,15 +221,18 @@ impl Engine {
         }
         let compiled = builder.compile(&parsed, &filters);
         let limit = options.limit.max(1);
-        let (top, total_hits) =
-            searcher.search(&compiled.query, &(TopDocs::with_limit(limit).order_by_score(), Count))?;
+        let (top, total_hits) = searcher.search(
+            &compiled.query,
+            &(TopDocs::with_limit(limit).order_by_score(), Count),
+        )?;
         let mut hits = Vec::with_capacity(top.len());
         for (score, address) in top.into_iter().take(options.limit) {
             let document: TantivyDocument = searcher.doc(address)?;
             let mut hit = self.hit_of(&document, score);
             if options.snippet_chars > 0 {
                 let text = text_of(&document, inner.fields.text);
-                let snippet = snippet::make_snippet(text, &compiled.highlights, options.snippet_chars);
+                let snippet =
+                    snippet::make_snippet(text, &compiled.highlights, options.snippet_chars);
                 hit.snippet = snippet.text;
                 hit.highlights = snippet.highlights;
             }
@@ -223,18 +255,40 @@ impl Engine {
         let searcher = inner.reader.searcher();
         let Some(file) = inner.state.files.values().find(|f| f.doc == doc) else {
             let known: Vec<&str> = inner.state.files.values().map(|f| f.doc.as_str()).collect();
-            return Err(Error::NotFound(format!("no document `{doc}` in the index (known: {})", known.join(", "))));
+            return Err(Error::NotFound(format!(
+                "no document `{doc}` in the index (known: {})",
+                known.join(", ")
+            )));
         };
         let query = BooleanQuery::new(vec![
-            (Occur::Must, Box::new(TermQuery::new(Term::from_field_text(inner.fields.doc, doc), IndexRecordOption::Basic)) as Box<dyn Query>),
-            (Occur::Must, Box::new(TermQuery::new(Term::from_field_u64(inner.fields.page, u64::from(page)), IndexRecordOption::Basic))),
+            (
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(inner.fields.doc, doc),
+                    IndexRecordOption::Basic,
+                )) as Box<dyn Query>,
+            ),
+            (
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_u64(inner.fields.page, u64::from(page)),
+                    IndexRecordOption::Basic,
+                )),
+            ),
         ]);
-        let top: Vec<(f32, DocAddress)> = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
+        let top: Vec<(f32, DocAddress)> =
+            searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
         let Some((_, address)) = top.first() else {
-            return Err(Error::NotFound(format!("`{doc}` has pages 1 to {}, not page {page}", file.pages)));
+            return Err(Error::NotFound(format!(
+                "`{doc}` has pages 1 to {}, not page {page}",
+                file.pages
+            )));
         };
         let document: TantivyDocument = searcher.doc(*address)?;
-        let page_label = document.get_first(inner.fields.page_label).and_then(|v| v.as_str()).map(str::to_owned);
+        let page_label = document
+            .get_first(inner.fields.page_label)
+            .and_then(|v| v.as_str())
+            .map(str::to_owned);
         Ok(PageText {
             doc: doc.to_owned(),
             title: file.title.clone(),
@@ -280,7 +334,13 @@ impl Engine {
 
     fn hit_of(&self, document: &TantivyDocument, score: f32) -> Hit {
         let f = &self.inner.fields;
-        let text = |field| document.get_first(field).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+        let text = |field| {
+            document
+                .get_first(field)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_owned()
+        };
         let number = |field| document.get_first(field).and_then(|v| v.as_u64());
         Hit {
             doc: text(f.doc),
@@ -288,8 +348,13 @@ impl Engine {
             title: text(f.title),
             year: number(f.year).and_then(|y| u32::try_from(y).ok()),
             kind: text(f.kind),
-            page: number(f.page).and_then(|p| u32::try_from(p).ok()).unwrap_or(0),
-            page_label: document.get_first(f.page_label).and_then(|v| v.as_str()).map(str::to_owned),
+            page: number(f.page)
+                .and_then(|p| u32::try_from(p).ok())
+                .unwrap_or(0),
+            page_label: document
+                .get_first(f.page_label)
+                .and_then(|v| v.as_str())
+                .map(str::to_owned),
             score,
             snippet: String::new(),
             highlights: Vec::new(),
@@ -298,5 +363,8 @@ impl Engine {
 }
 
 fn text_of(document: &TantivyDocument, field: tantivy::schema::Field) -> &str {
-    document.get_first(field).and_then(|v| v.as_str()).unwrap_or_default()
+    document
+        .get_first(field)
+        .and_then(|v| v.as_str())
+        .unwrap_or_default()
 }

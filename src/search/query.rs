@@ -97,16 +97,24 @@ pub enum QueryError {
 /// the wrong shape.
 pub fn parse_query(input: &str) -> Result<ParsedQuery, QueryError> {
     let tokens = lex(input);
-    let mut parser = Parser { tokens, next: 0, filters: Vec::new(), excluded: Vec::new(), error: None };
+    let mut parser = Parser {
+        tokens,
+        next: 0,
+        filters: Vec::new(),
+        excluded: Vec::new(),
+        error: None,
+    };
     let root = parser.parse_or(0);
     if let Some(error) = parser.error {
         return Err(error);
     }
     let root = root.and_then(simplify);
     match root {
-        Some(root) if has_positive(&root) => {
-            Ok(ParsedQuery { root, filters: parser.filters, excluded: parser.excluded })
-        }
+        Some(root) if has_positive(&root) => Ok(ParsedQuery {
+            root,
+            filters: parser.filters,
+            excluded: parser.excluded,
+        }),
         Some(_) => Err(QueryError::OnlyExcluded),
         None => Err(QueryError::Empty),
     }
@@ -126,7 +134,10 @@ enum Token {
 }
 
 fn lex(input: &str) -> Vec<Token> {
-    let chars: Vec<char> = input.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let chars: Vec<char> = input
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
     let mut tokens = Vec::new();
     let mut words = 0;
     let mut depth = 0usize;
@@ -141,7 +152,8 @@ fn lex(input: &str) -> Vec<Token> {
             '"' | '»' | '«' | '“' | '”' | '„' => {
                 let start = i + 1;
                 let mut end = start;
-                while end < chars.len() && !matches!(chars[end], '"' | '»' | '«' | '“' | '”') {
+                while end < chars.len() && !matches!(chars[end], '"' | '»' | '«' | '“' | '”')
+                {
                     end += 1;
                 }
                 let phrase: String = chars[start..end].iter().collect();
@@ -170,7 +182,10 @@ fn lex(input: &str) -> Vec<Token> {
             }
             _ => {
                 let start = i;
-                while i < chars.len() && !chars[i].is_whitespace() && !matches!(chars[i], '(' | ')' | '"') {
+                while i < chars.len()
+                    && !chars[i].is_whitespace()
+                    && !matches!(chars[i], '(' | ')' | '"')
+                {
                     i += 1;
                 }
                 let word: String = chars[start..i].iter().collect();
@@ -208,7 +223,11 @@ fn lex(input: &str) -> Vec<Token> {
 /// `year:2019` → (`year`, `2019`) for the known filter fields.
 fn split_field(word: &str) -> Option<(&str, &str)> {
     let (field, value) = word.split_once(':')?;
-    matches!(field.to_ascii_lowercase().as_str(), "year" | "år" | "doc" | "kind").then_some((field, value))
+    matches!(
+        field.to_ascii_lowercase().as_str(),
+        "year" | "år" | "doc" | "kind"
+    )
+    .then_some((field, value))
 }
 
 struct Parser {
@@ -318,12 +337,17 @@ impl Parser {
 fn parse_filter(position: usize, field: &str, value: &str) -> Result<Filter, QueryError> {
     let value = value.trim();
     match field.to_ascii_lowercase().as_str() {
-        "year" | "år" => value.parse::<u32>().map(Filter::Year).map_err(|_| QueryError::BadFilter {
-            position,
-            field: "year",
-            expected: "a year such as 2019",
-            found: value.to_owned(),
-        }),
+        "year" | "år" => {
+            value
+                .parse::<u32>()
+                .map(Filter::Year)
+                .map_err(|_| QueryError::BadFilter {
+                    position,
+                    field: "year",
+                    expected: "a year such as 2019",
+                    found: value.to_owned(),
+                })
+        }
         "doc" if !value.is_empty() => Ok(Filter::Doc(value.to_owned())),
         "kind" if !value.is_empty() => Ok(Filter::Kind(value.to_owned())),
         other => Err(QueryError::BadFilter {
@@ -337,7 +361,9 @@ fn parse_filter(position: usize, field: &str, value: &str) -> Result<Filter, Que
 
 /// Drops empty groups and a `Not` whose filter moved out, and unwraps single-item groups.
 fn simplify(node: QueryNode) -> Option<QueryNode> {
-    let simplify_all = |items: Vec<QueryNode>| -> Vec<QueryNode> { items.into_iter().filter_map(simplify).collect() };
+    let simplify_all = |items: Vec<QueryNode>| -> Vec<QueryNode> {
+        items.into_iter().filter_map(simplify).collect()
+    };
     match node {
         QueryNode::Word(w) if w.chars().any(char::is_alphanumeric) => Some(QueryNode::Word(w)),
         QueryNode::Phrase(p) if p.chars().any(char::is_alphanumeric) => Some(QueryNode::Phrase(p)),
@@ -363,7 +389,9 @@ fn has_positive(node: &QueryNode) -> bool {
         QueryNode::Not(_) => false,
         QueryNode::Word(_) | QueryNode::Phrase(_) => true,
         QueryNode::Must(inner) => has_positive(inner),
-        QueryNode::Soft(items) | QueryNode::And(items) | QueryNode::Or(items) => items.iter().any(has_positive),
+        QueryNode::Soft(items) | QueryNode::And(items) | QueryNode::Or(items) => {
+            items.iter().any(has_positive)
+        }
     }
 }
 
@@ -388,19 +416,32 @@ mod tests {
     #[test]
     fn words_side_by_side_are_soft() {
         let parsed = parse_query("handlingsplaner forebyggelse").unwrap();
-        assert_eq!(parsed.root, QueryNode::Soft(vec![word("handlingsplaner"), word("forebyggelse")]));
+        assert_eq!(
+            parsed.root,
+            QueryNode::Soft(vec![word("handlingsplaner"), word("forebyggelse")])
+        );
     }
 
     #[test]
     fn phrases_operators_and_filters() {
-        let parsed = parse_query(r#""af ekstremisme" -højre year:2019 doc:aarsrapport-2019"#).unwrap();
+        let parsed =
+            parse_query(r#""af ekstremisme" -højre year:2019 doc:aarsrapport-2019"#).unwrap();
         assert_eq!(
             parsed.root,
-            QueryNode::Soft(vec![QueryNode::Phrase("af ekstremisme".into()), QueryNode::Not(Box::new(word("højre")))])
+            QueryNode::Soft(vec![
+                QueryNode::Phrase("af ekstremisme".into()),
+                QueryNode::Not(Box::new(word("højre")))
+            ])
         );
-        assert_eq!(parsed.filters, [Filter::Year(2019), Filter::Doc("aarsrapport-2019".into())]);
+        assert_eq!(
+            parsed.filters,
+            [Filter::Year(2019), Filter::Doc("aarsrapport-2019".into())]
+        );
         let parsed = parse_query("a AND b OR c").unwrap();
-        assert_eq!(parsed.root, QueryNode::Or(vec![QueryNode::And(vec![word("a"), word("b")]), word("c")]));
+        assert_eq!(
+            parsed.root,
+            QueryNode::Or(vec![QueryNode::And(vec![word("a"), word("b")]), word("c")])
+        );
     }
 
     #[test]
@@ -411,12 +452,18 @@ mod tests {
 
     #[test]
     fn broken_syntax_is_read_best_effort() {
-        assert_eq!(parse_query(r#""unclosed phrase"#).unwrap().root, QueryNode::Phrase("unclosed phrase".into()));
+        assert_eq!(
+            parse_query(r#""unclosed phrase"#).unwrap().root,
+            QueryNode::Phrase("unclosed phrase".into())
+        );
         assert_eq!(parse_query("((mentor").unwrap().root, word("mentor"));
         assert_eq!(parse_query("mentor))").unwrap().root, word("mentor"));
         assert_eq!(parse_query("mentor NOT").unwrap().root, word("mentor"));
         assert_eq!(parse_query("foo:bar").unwrap().root, word("foo:bar"));
-        assert_eq!(parse_query("a\u{0}b\u{7}").unwrap().root, QueryNode::Soft(vec![word("a"), word("b")]));
+        assert_eq!(
+            parse_query("a\u{0}b\u{7}").unwrap().root,
+            QueryNode::Soft(vec![word("a"), word("b")])
+        );
     }
 
     #[test]
@@ -426,13 +473,18 @@ mod tests {
         assert_eq!(parse_query("NOT"), Err(QueryError::Empty));
         assert_eq!(parse_query("-mentor"), Err(QueryError::OnlyExcluded));
         let err = parse_query("mentor year:abc").unwrap_err();
-        assert_eq!(err.to_string(), "at character 7: year: expects a year such as 2019, found `abc`");
+        assert_eq!(
+            err.to_string(),
+            "at character 7: year: expects a year such as 2019, found `abc`"
+        );
     }
 
     #[test]
     fn long_and_deep_queries_are_bounded() {
         let long = "ord ".repeat(5_000);
-        let QueryNode::Soft(items) = parse_query(&long).unwrap().root else { panic!("not soft") };
+        let QueryNode::Soft(items) = parse_query(&long).unwrap().root else {
+            panic!("not soft")
+        };
         assert_eq!(items.len(), MAX_QUERY_WORDS);
         let deep = format!("{}mentor{}", "(".repeat(10_000), ")".repeat(10_000));
         assert_eq!(parse_query(&deep).unwrap().root, word("mentor"));

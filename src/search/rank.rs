@@ -20,7 +20,8 @@
 use std::collections::HashSet;
 
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery,
+    BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery, Occur, PhraseQuery,
+    Query, TermQuery,
 };
 use tantivy::schema::IndexRecordOption;
 use tantivy::{Searcher, Term};
@@ -48,6 +49,9 @@ pub const PHRASE_EXACT_BOOST: f32 = 0.5;
 /// Score for a page of a year named in the query: as much as one more matching word.
 pub const YEAR_BOOST: f32 = COVERAGE;
 
+/// Shortest query stem highlighted inside a longer page word.
+const MIN_INFIX_CHARS: usize = 5;
+
 /// Terms that count as matches of one query item, for highlighting.
 #[derive(Debug, Clone, Default)]
 pub struct HighlightTerms {
@@ -64,7 +68,7 @@ pub struct ItemTerms {
     pub stems: HashSet<String>,
     /// Folded stems.
     pub folded: HashSet<String>,
-    /// Normalised compound parts and whole words (4+ letters) found inside longer page words.
+    /// Query stems (5+ letters) highlighted inside longer page words (compounds).
     pub infixes: Vec<String>,
     /// Folded stems matched with one or two edits (fuzzy fallback).
     pub fuzzy: Vec<(String, u8)>,
@@ -94,7 +98,7 @@ impl QueryBuilder<'_> {
     /// Compiles `parsed`, with extra filters from options.
     pub fn compile(&self, parsed: &ParsedQuery, extra_filters: &[Filter]) -> CompiledQuery {
         let mut highlights = HighlightTerms::default();
-        let positive = self.node(&parsed.root, &mut highlights, true);
+        let positive = self.node(&parsed.root, &mut highlights);
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, positive)];
         for filter in parsed.filters.iter().chain(extra_filters) {
             clauses.push((Occur::Must, self.filter(filter)));
@@ -106,9 +110,15 @@ impl QueryBuilder<'_> {
         for year in years_in(&parsed.root) {
             let term = Term::from_field_u64(self.fields.year, u64::from(year));
             let query = TermQuery::new(term, IndexRecordOption::Basic);
-            clauses.push((Occur::Should, Box::new(ConstScoreQuery::new(Box::new(query), YEAR_BOOST))));
+            clauses.push((
+                Occur::Should,
+                Box::new(ConstScoreQuery::new(Box::new(query), YEAR_BOOST)),
+            ));
         }
-        CompiledQuery { query: Box::new(BooleanQuery::new(clauses)), highlights }
+        CompiledQuery {
+            query: Box::new(BooleanQuery::new(clauses)),
+            highlights,
+        }
     }
 
     fn filter(&self, filter: &Filter) -> Box<dyn Query> {
@@ -120,38 +130,49 @@ impl QueryBuilder<'_> {
         Box::new(TermQuery::new(term, IndexRecordOption::Basic))
     }
 
-    fn node(&self, node: &QueryNode, highlights: &mut HighlightTerms, top: bool) -> Box<dyn Query> {
+    fn node(&self, node: &QueryNode, highlights: &mut HighlightTerms) -> Box<dyn Query> {
         match node {
             QueryNode::Word(word) => self.word_or_phrase(word, highlights, false),
             QueryNode::Phrase(phrase) => self.word_or_phrase(phrase, highlights, true),
             QueryNode::Soft(items) => self.soft(items, highlights),
             QueryNode::And(items) => {
-                let clauses = items.iter().map(|item| self.occur_of(item, highlights, Occur::Must)).collect();
+                let clauses = items
+                    .iter()
+                    .map(|item| self.occur_of(item, highlights, Occur::Must))
+                    .collect();
                 Box::new(BooleanQuery::new(clauses))
             }
             QueryNode::Or(items) => {
-                let clauses = items.iter().map(|item| self.occur_of(item, highlights, Occur::Should)).collect();
+                let clauses = items
+                    .iter()
+                    .map(|item| self.occur_of(item, highlights, Occur::Should))
+                    .collect();
                 Box::new(BooleanQuery::new(clauses))
             }
-            QueryNode::Must(inner) => self.node(inner, highlights, top),
+            QueryNode::Must(inner) => self.node(inner, highlights),
             QueryNode::Not(inner) => {
                 // A lone exclusion below the top level: everything but it is not expressible
                 // in tantivy without a match-all, so it matches nothing positive here.
                 let mut ignored = HighlightTerms::default();
-                let excluded = self.node(inner, &mut ignored, false);
+                let excluded = self.node(inner, &mut ignored);
                 Box::new(BooleanQuery::new(vec![(Occur::MustNot, excluded)]))
             }
         }
     }
 
-    fn occur_of(&self, item: &QueryNode, highlights: &mut HighlightTerms, default: Occur) -> (Occur, Box<dyn Query>) {
+    fn occur_of(
+        &self,
+        item: &QueryNode,
+        highlights: &mut HighlightTerms,
+        default: Occur,
+    ) -> (Occur, Box<dyn Query>) {
         match item {
             QueryNode::Not(inner) => {
                 let mut ignored = HighlightTerms::default();
-                (Occur::MustNot, self.node(inner, &mut ignored, false))
+                (Occur::MustNot, self.node(inner, &mut ignored))
             }
-            QueryNode::Must(inner) => (Occur::Must, self.node(inner, highlights, false)),
-            other => (default, self.node(other, highlights, false)),
+            QueryNode::Must(inner) => (Occur::Must, self.node(inner, highlights)),
+            other => (default, self.node(other, highlights)),
         }
     }
 
@@ -165,17 +186,21 @@ impl QueryBuilder<'_> {
             })
             .collect();
         let is_stop = |terms: &Option<Vec<WordTerms>>| {
-            terms.as_ref().is_some_and(|words| !words.is_empty() && words.iter().all(|w| w.stop_word))
+            terms
+                .as_ref()
+                .is_some_and(|words| !words.is_empty() && words.iter().all(|w| w.stop_word))
         };
         let all_stop = analysed.iter().all(is_stop);
         let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut musts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for (item, terms) in items.iter().zip(&analysed) {
             match item {
-                QueryNode::Not(_) | QueryNode::Must(_) => musts.push(self.occur_of(item, highlights, Occur::Must)),
+                QueryNode::Not(_) | QueryNode::Must(_) => {
+                    musts.push(self.occur_of(item, highlights, Occur::Must))
+                }
                 _ if is_stop(terms) && !all_stop => {}
                 _ => {
-                    let query = self.node(item, highlights, false);
+                    let query = self.node(item, highlights);
                     let covered = ConstScoreQuery::new(query.box_clone(), COVERAGE);
                     should.push((Occur::Should, Box::new(covered)));
                     should.push((Occur::Should, query));
@@ -200,7 +225,10 @@ impl QueryBuilder<'_> {
             }
             let mut phrase = PhraseQuery::new(terms);
             phrase.set_slop(PROXIMITY_SLOP);
-            should.push((Occur::Should, Box::new(BoostQuery::new(Box::new(phrase), PROXIMITY_BOOST))));
+            should.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(phrase), PROXIMITY_BOOST)),
+            ));
         }
         if should.is_empty() {
             return Box::new(EmptyQuery);
@@ -215,7 +243,12 @@ impl QueryBuilder<'_> {
     }
 
     /// A typed word (which may analyse to several words, e.g. `SSP-konsulent`) or a phrase.
-    fn word_or_phrase(&self, text: &str, highlights: &mut HighlightTerms, quoted: bool) -> Box<dyn Query> {
+    fn word_or_phrase(
+        &self,
+        text: &str,
+        highlights: &mut HighlightTerms,
+        quoted: bool,
+    ) -> Box<dyn Query> {
         let words = self.analyzer.analyze_text(text);
         match words.as_slice() {
             [] => Box::new(EmptyQuery),
@@ -238,25 +271,49 @@ impl QueryBuilder<'_> {
             scored(term(f.text_exact, &word.exact), EXACT_BOOST),
             scored(term(f.text_folded, &word.folded), FOLDED_BOOST),
             scored(term(f.title, &word.stem), TITLE_BOOST),
-            scored(term(f.title_folded, &word.folded), TITLE_BOOST * FOLDED_BOOST),
+            scored(
+                term(f.title_folded, &word.folded),
+                TITLE_BOOST * FOLDED_BOOST,
+            ),
         ];
         if word.part_stems.len() >= 2 {
             let parts: Vec<(Occur, Box<dyn Query>)> = word
                 .part_stems
                 .iter()
-                .map(|part| (Occur::Must, Box::new(TermQuery::new(term(f.text, part), IndexRecordOption::WithFreqs)) as Box<dyn Query>))
+                .map(|part| {
+                    (
+                        Occur::Must,
+                        Box::new(TermQuery::new(
+                            term(f.text, part),
+                            IndexRecordOption::WithFreqs,
+                        )) as Box<dyn Query>,
+                    )
+                })
                 .collect();
-            clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(BooleanQuery::new(parts)), PARTS_BOOST))));
+            clauses.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(
+                    Box::new(BooleanQuery::new(parts)),
+                    PARTS_BOOST,
+                )),
+            ));
         }
-        let known = [term(f.text, &word.stem), term(f.text_folded, &word.folded), term(f.title_folded, &word.folded)]
-            .iter()
-            .any(|t| self.searcher.doc_freq(t).unwrap_or(0) > 0);
+        let known = [
+            term(f.text, &word.stem),
+            term(f.text_folded, &word.folded),
+            term(f.title_folded, &word.folded),
+        ]
+        .iter()
+        .any(|t| self.searcher.doc_freq(t).unwrap_or(0) > 0);
         if !known && word.part_stems.len() < 2 {
             let chars = word.folded.chars().count();
             if chars >= 4 {
                 let distance = if chars >= 8 { 2 } else { 1 };
                 let fuzzy = FuzzyTermQuery::new(term(f.text_folded, &word.folded), distance, true);
-                clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(fuzzy), FOLDED_BOOST))));
+                clauses.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(fuzzy), FOLDED_BOOST)),
+                ));
                 if let Some(item) = highlights.items.last_mut() {
                     item.fuzzy.push((word.folded.clone(), distance));
                 }
@@ -268,13 +325,29 @@ impl QueryBuilder<'_> {
     fn phrase_query(&self, words: &[WordTerms]) -> Box<dyn Query> {
         let f = self.fields;
         let phrase = |field, pick: fn(&WordTerms) -> &str| -> Box<dyn Query> {
-            let terms = words.iter().enumerate().map(|(i, w)| (i, Term::from_field_text(field, pick(w)))).collect();
+            let terms = words
+                .iter()
+                .enumerate()
+                .map(|(i, w)| (i, Term::from_field_text(field, pick(w))))
+                .collect();
             Box::new(PhraseQuery::new_with_offset(terms))
         };
         let clauses: Vec<(Occur, Box<dyn Query>)> = vec![
             (Occur::Should, phrase(f.text, |w| &w.stem)),
-            (Occur::Should, Box::new(BoostQuery::new(phrase(f.text_exact, |w| &w.exact), PHRASE_EXACT_BOOST))),
-            (Occur::Should, Box::new(BoostQuery::new(phrase(f.text_folded, |w| &w.folded), FOLDED_BOOST))),
+            (
+                Occur::Should,
+                Box::new(BoostQuery::new(
+                    phrase(f.text_exact, |w| &w.exact),
+                    PHRASE_EXACT_BOOST,
+                )),
+            ),
+            (
+                Occur::Should,
+                Box::new(BoostQuery::new(
+                    phrase(f.text_folded, |w| &w.folded),
+                    FOLDED_BOOST,
+                )),
+            ),
         ];
         Box::new(BooleanQuery::new(clauses))
     }
@@ -290,16 +363,20 @@ fn scored(term: Term, boost: f32) -> (Occur, Box<dyn Query>) {
 }
 
 fn item_terms(words: &[WordTerms], content: bool) -> ItemTerms {
-    let mut item = ItemTerms { content, ..ItemTerms::default() };
+    let mut item = ItemTerms {
+        content,
+        ..ItemTerms::default()
+    };
     for word in words {
         item.exact.insert(word.exact.clone());
         item.stems.insert(word.stem.clone());
         item.folded.insert(word.folded.clone());
-        for part in word.parts.iter().chain(std::iter::once(&word.exact)) {
-            if part.chars().count() >= 4 {
-                item.infixes.push(part.clone());
-            }
+        // A page compound containing the query word (`statusrapportering` for `rapportering`).
+        // Single parts of a compound query word are not infixes: the query needs all of them.
+        if word.stem.chars().count() >= MIN_INFIX_CHARS {
+            item.infixes.push(word.stem.clone());
         }
+        // The parts of a compound query word, written apart on the page.
         item.stems.extend(word.part_stems.iter().cloned());
     }
     item
@@ -314,7 +391,9 @@ fn years_in(node: &QueryNode) -> Vec<u32> {
             .filter(|y| (1900..=2100).contains(y) && word.len() == 4)
             .into_iter()
             .collect(),
-        QueryNode::Soft(items) | QueryNode::And(items) | QueryNode::Or(items) => items.iter().flat_map(years_in).collect(),
+        QueryNode::Soft(items) | QueryNode::And(items) | QueryNode::Or(items) => {
+            items.iter().flat_map(years_in).collect()
+        }
         QueryNode::Must(inner) => years_in(inner),
         QueryNode::Phrase(_) | QueryNode::Not(_) => Vec::new(),
     }

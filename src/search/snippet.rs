@@ -46,14 +46,18 @@ pub fn make_snippet(text: &str, terms: &HighlightTerms, max_chars: usize) -> Sni
     let matches: Vec<Match> = words
         .iter()
         .filter_map(|word| {
-            terms.items.iter().enumerate().find_map(|(item, item_terms)| {
-                matches_item(&word.text, item_terms).then_some(Match {
-                    start: word.start,
-                    end: word.end,
-                    item,
-                    content: item_terms.content,
+            terms
+                .items
+                .iter()
+                .enumerate()
+                .find_map(|(item, item_terms)| {
+                    matches_item(&word.text, item_terms).then_some(Match {
+                        start: word.start,
+                        end: word.end,
+                        item,
+                        content: item_terms.content,
+                    })
                 })
-            })
         })
         .collect();
     let (from, to) = best_window(&matches, max_chars);
@@ -80,7 +84,11 @@ fn matches_item(word: &str, item: &ItemTerms) -> bool {
     if worth(&item.folded, &folded) && item.folded.contains(&stem::stem(&folded)) {
         return true;
     }
-    if item.infixes.iter().any(|part| word.len() > part.len() && word.contains(part.as_str())) {
+    if item
+        .infixes
+        .iter()
+        .any(|part| word.len() > part.len() && word.contains(part.as_str()))
+    {
         return true;
     }
     item.fuzzy.iter().any(|(key, distance)| {
@@ -103,21 +111,33 @@ fn best_window(matches: &[Match], max_chars: usize) -> (usize, usize) {
         }
         let score = (items.len(), j - i);
         if best.is_none_or(|(_, _, best_score)| score > best_score) {
-            best = Some((matches[i].start, matches[j.saturating_sub(1).max(i)].end, score));
+            best = Some((
+                matches[i].start,
+                matches[j.saturating_sub(1).max(i)].end,
+                score,
+            ));
         }
     }
     best.map_or((0, 0), |(from, to, _)| (from, to))
 }
 
 /// Widens `[from, to)` to about `max_chars` characters, cut at word boundaries.
-fn widen(text: &str, words: &[normalize::Word], from: usize, to: usize, max_chars: usize) -> (usize, usize) {
+fn widen(
+    text: &str,
+    words: &[normalize::Word],
+    from: usize,
+    to: usize,
+    max_chars: usize,
+) -> (usize, usize) {
     let used = text.get(from..to).map_or(0, |s| s.chars().count());
     let spare = max_chars.saturating_sub(used);
     let before = spare / 3;
     // Start at the first word beginning no more than `before` characters earlier.
     let mut start = from;
     for word in words.iter().rev().filter(|w| w.start < from) {
-        let distance = text.get(word.start..from).map_or(usize::MAX, |s| s.chars().count());
+        let distance = text
+            .get(word.start..from)
+            .map_or(usize::MAX, |s| s.chars().count());
         if distance > before {
             break;
         }
@@ -127,7 +147,9 @@ fn widen(text: &str, words: &[normalize::Word], from: usize, to: usize, max_char
     let mut end = to.max(start);
     let first_after = to.max(start);
     for word in words.iter().filter(|w| w.start >= first_after) {
-        let distance = text.get(start..word.end).map_or(usize::MAX, |s| s.chars().count());
+        let distance = text
+            .get(start..word.end)
+            .map_or(usize::MAX, |s| s.chars().count());
         if distance > max_chars && end > start {
             break;
         }
@@ -137,10 +159,10 @@ fn widen(text: &str, words: &[normalize::Word], from: usize, to: usize, max_char
         }
     }
     // Keep a sentence's closing punctuation.
-    if let Some(c) = text.get(end..).and_then(|rest| rest.chars().next()) {
-        if matches!(c, '.' | '!' | '?' | ')' | '»' | '"') {
-            end += c.len_utf8();
-        }
+    if let Some(c) = text.get(end..).and_then(|rest| rest.chars().next())
+        && matches!(c, '.' | '!' | '?' | ')' | '»' | '"')
+    {
+        end += c.len_utf8();
     }
     (start, end)
 }
@@ -154,16 +176,20 @@ fn render(text: &str, start: usize, end: usize, matches: &[Match]) -> Snippet {
     if cut_before {
         out.push_str("… ");
     }
-    let inside: Vec<&Match> = matches.iter().filter(|m| m.start >= start && m.end <= end).collect();
+    let inside: Vec<&Match> = matches
+        .iter()
+        .filter(|m| m.start >= start && m.end <= end)
+        .collect();
     let mut next_match = 0;
     let mut open: Option<usize> = None;
     let mut last_space = true;
     for (idx, c) in text.get(start..end).unwrap_or_default().char_indices() {
         let at = start + idx;
-        if let Some(m) = inside.get(next_match) {
-            if open.is_none() && at == m.start {
-                open = Some(out.len());
-            }
+        if let Some(m) = inside.get(next_match)
+            && open.is_none()
+            && at == m.start
+        {
+            open = Some(out.len());
         }
         if c.is_whitespace() || c.is_control() {
             if !last_space {
@@ -174,12 +200,12 @@ fn render(text: &str, start: usize, end: usize, matches: &[Match]) -> Snippet {
             out.push(c);
             last_space = false;
         }
-        if let (Some(m), Some(from)) = (inside.get(next_match), open) {
-            if at + c.len_utf8() == m.end {
-                highlights.push([from, out.len()]);
-                open = None;
-                next_match += 1;
-            }
+        if let (Some(m), Some(from)) = (inside.get(next_match), open)
+            && at + c.len_utf8() == m.end
+        {
+            highlights.push([from, out.len()]);
+            open = None;
+            next_match += 1;
         }
     }
     let trimmed = out.trim_end().len();
@@ -187,7 +213,10 @@ fn render(text: &str, start: usize, end: usize, matches: &[Match]) -> Snippet {
     if cut_after {
         out.push_str(" …");
     }
-    Snippet { text: out, highlights }
+    Snippet {
+        text: out,
+        highlights,
+    }
 }
 
 /// Whether `a` and `b` are at most `limit` edits apart (Levenshtein, on characters).
@@ -202,7 +231,9 @@ fn edit_distance_at_most(a: &str, b: &str, limit: usize) -> bool {
         let mut current = vec![i + 1; b.len() + 1];
         for (j, cb) in b.iter().enumerate() {
             let cost = usize::from(ca != cb);
-            current[j + 1] = (previous[j] + cost).min(previous[j + 1] + 1).min(current[j] + 1);
+            current[j + 1] = (previous[j] + cost)
+                .min(previous[j + 1] + 1)
+                .min(current[j] + 1);
         }
         previous = current;
     }
@@ -219,39 +250,73 @@ mod tests {
             exact: words.iter().map(|w| (*w).to_owned()).collect(),
             stems: words.iter().map(|w| stem::stem(w)).collect(),
             folded: words.iter().map(|w| stem::stem(&fold::fold(w))).collect(),
-            infixes: words.iter().filter(|w| w.len() >= 4).map(|w| (*w).to_owned()).collect(),
+            infixes: words
+                .iter()
+                .filter(|w| w.len() >= 4)
+                .map(|w| (*w).to_owned())
+                .collect(),
             fuzzy: Vec::new(),
             content: true,
         }
     }
 
     fn highlighted(snippet: &Snippet) -> Vec<&str> {
-        snippet.highlights.iter().map(|[a, b]| &snippet.text[*a..*b]).collect()
+        snippet
+            .highlights
+            .iter()
+            .map(|[a, b]| &snippet.text[*a..*b])
+            .collect()
     }
 
     #[test]
     fn inflected_folded_and_compound_matches_are_highlighted() {
         let text = "Centret har styrket sin rådgivning.\nHandlingsplanerne blev fulgt af en statusrapportering i kommunerne.";
-        let terms = HighlightTerms { items: vec![item(&["raadgivning"]), item(&["handlingsplan"]), item(&["rapportering"])] };
+        let terms = HighlightTerms {
+            items: vec![
+                item(&["raadgivning"]),
+                item(&["handlingsplan"]),
+                item(&["rapportering"]),
+            ],
+        };
         let snippet = make_snippet(text, &terms, 200);
-        assert_eq!(highlighted(&snippet), ["rådgivning", "Handlingsplanerne", "statusrapportering"]);
+        assert_eq!(
+            highlighted(&snippet),
+            ["rådgivning", "Handlingsplanerne", "statusrapportering"]
+        );
         assert!(!snippet.text.contains('\n'));
     }
 
     #[test]
     fn window_prefers_the_passage_with_most_query_words() {
         let filler = "Lorem ipsum dolor sit amet. ".repeat(20);
-        let text = format!("mentor alene her. {filler} Her mødes mentor og netværk i Horsens. {filler}");
-        let terms = HighlightTerms { items: vec![item(&["mentor"]), item(&["netværk"])] };
+        let text =
+            format!("mentor alene her. {filler} Her mødes mentor og netværk i Horsens. {filler}");
+        let terms = HighlightTerms {
+            items: vec![item(&["mentor"]), item(&["netværk"])],
+        };
         let snippet = make_snippet(&text, &terms, 120);
-        assert!(snippet.text.contains("mentor og netværk"), "{}", snippet.text);
-        assert!(snippet.text.starts_with("… ") && snippet.text.ends_with(" …"), "{}", snippet.text);
-        assert!(snippet.text.chars().count() <= 130, "{}", snippet.text.chars().count());
+        assert!(
+            snippet.text.contains("mentor og netværk"),
+            "{}",
+            snippet.text
+        );
+        assert!(
+            snippet.text.starts_with("… ") && snippet.text.ends_with(" …"),
+            "{}",
+            snippet.text
+        );
+        assert!(
+            snippet.text.chars().count() <= 130,
+            "{}",
+            snippet.text.chars().count()
+        );
     }
 
     #[test]
     fn no_match_gives_the_start_of_the_page() {
-        let terms = HighlightTerms { items: vec![item(&["fraværende"])] };
+        let terms = HighlightTerms {
+            items: vec![item(&["fraværende"])],
+        };
         let snippet = make_snippet("Første linje af siden. Anden linje.", &terms, 200);
         assert_eq!(snippet.text, "Første linje af siden. Anden linje.");
         assert!(snippet.highlights.is_empty());
@@ -262,7 +327,11 @@ mod tests {
         let mut fuzzy = item(&[]);
         fuzzy.fuzzy.push((stem::stem("ekstremsme"), 2));
         fuzzy.exact = HashSet::new();
-        let snippet = make_snippet("om ekstremisme i dag", &HighlightTerms { items: vec![fuzzy] }, 200);
+        let snippet = make_snippet(
+            "om ekstremisme i dag",
+            &HighlightTerms { items: vec![fuzzy] },
+            200,
+        );
         assert_eq!(highlighted(&snippet), ["ekstremisme"]);
         assert!(edit_distance_at_most("kitten", "sitting", 3));
         assert!(!edit_distance_at_most("kitten", "sitting", 2));

@@ -1,6 +1,7 @@
 //! The one integration-test binary: fixtures and shared helpers in `util`, one module per topic.
 
 mod cli;
+mod extract;
 mod index;
 mod relevance;
 mod util;

@@ -46,21 +46,48 @@ fn public_queries_find_the_right_page() {
     let mut total = Tally::default();
     let mut misses = Vec::new();
     for case in &cases {
-        let options = SearchOptions { limit: 10, ..SearchOptions::default() };
+        let options = SearchOptions {
+            limit: 10,
+            ..SearchOptions::default()
+        };
         let results = engine.search(&case.query, &options).expect("query runs");
-        let page_rank = results.hits.iter().position(|h| h.doc == case.doc && h.page == case.page).map(|i| i + 1);
-        let doc_rank = results.hits.iter().position(|h| h.doc == case.doc).map(|i| i + 1);
-        by_kind.entry(case.kind.clone()).or_default().add(page_rank, doc_rank);
+        let page_rank = results
+            .hits
+            .iter()
+            .position(|h| h.doc == case.doc && h.page == case.page)
+            .map(|i| i + 1);
+        let doc_rank = results
+            .hits
+            .iter()
+            .position(|h| h.doc == case.doc)
+            .map(|i| i + 1);
+        by_kind
+            .entry(case.kind.clone())
+            .or_default()
+            .add(page_rank, doc_rank);
         total.add(page_rank, doc_rank);
         if page_rank != Some(1) {
-            let top: Vec<String> = results.hits.iter().take(3).map(|h| format!("{}:{}", h.doc, h.page)).collect();
+            let top: Vec<String> = results
+                .hits
+                .iter()
+                .take(3)
+                .map(|h| format!("{}:{}", h.doc, h.page))
+                .collect();
             misses.push(format!(
                 "  [{}] {:?} → page rank {:?} (want {}:{}), top: {}",
-                case.kind, case.query, page_rank, case.doc, case.page, top.join(" ")
+                case.kind,
+                case.query,
+                page_rank,
+                case.doc,
+                case.page,
+                top.join(" ")
             ));
         }
     }
-    println!("\n{:<11} {:>3} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}", "kind", "n", "page@1", "page@5", "pageMRR", "doc@1", "doc@5", "docMRR");
+    println!(
+        "\n{:<11} {:>3} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}",
+        "kind", "n", "page@1", "page@5", "pageMRR", "doc@1", "doc@5", "docMRR"
+    );
     let row = |name: &str, t: &Tally| {
         println!(
             "{:<11} {:>3} {:>8.3} {:>8.3} {:>8.3} {:>8.3} {:>8.3} {:>8.3}",
@@ -93,10 +120,20 @@ fn public_queries_find_the_right_page() {
         }
     }
     if total.share(total.page_at_1) < 0.90 {
-        failures.push(format!("all: page@1 {:.3} < 0.90", total.share(total.page_at_1)));
+        failures.push(format!(
+            "all: page@1 {:.3} < 0.90",
+            total.share(total.page_at_1)
+        ));
     }
     if total.share(total.page_at_5) < 0.98 {
-        failures.push(format!("all: page@5 {:.3} < 0.98", total.share(total.page_at_5)));
+        failures.push(format!(
+            "all: page@5 {:.3} < 0.98",
+            total.share(total.page_at_5)
+        ));
     }
-    assert!(failures.is_empty(), "relevance below the bar:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "relevance below the bar:\n{}",
+        failures.join("\n")
+    );
 }

@@ -31,7 +31,13 @@ pub fn corpus_engine() -> &'static Engine {
     static ENGINE: OnceLock<(tempfile::TempDir, Engine)> = OnceLock::new();
     let (_, engine) = ENGINE.get_or_init(|| {
         let dir = tempfile::tempdir().expect("temp dir");
-        build_index(dir.path(), &[corpus_dir()], &IndexOptions::default(), &|_| {}).expect("corpus indexes");
+        build_index(
+            dir.path(),
+            &[corpus_dir()],
+            &IndexOptions::default(),
+            &|_| {},
+        )
+        .expect("corpus indexes");
         let engine = Engine::open(dir.path()).expect("index opens");
         (dir, engine)
     });
@@ -53,8 +59,19 @@ pub fn read_queries(path: &Path) -> Vec<QueryCase> {
     let text = std::fs::read_to_string(path).expect("queries file");
     let mut lines = text.lines();
     let header: Vec<&str> = lines.next().expect("header").split('\t').collect();
-    let col = |name: &str| header.iter().position(|h| *h == name).unwrap_or_else(|| panic!("no column {name}"));
-    let (q, k, d, a, p) = (col("query"), col("kind"), col("doc"), col("answer_phrase"), col("page"));
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|h| *h == name)
+            .unwrap_or_else(|| panic!("no column {name}"))
+    };
+    let (q, k, d, a, p) = (
+        col("query"),
+        col("kind"),
+        col("doc"),
+        col("answer_phrase"),
+        col("page"),
+    );
     lines
         .filter(|l| !l.trim().is_empty())
         .map(|line| {
