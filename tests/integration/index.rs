@@ -138,7 +138,7 @@ fn full_rebuild_and_a_second_writer_is_refused() {
     build(&index, &corpus);
     let report = build_index(
         &index,
-        &[corpus.clone()],
+        std::slice::from_ref(&corpus),
         &IndexOptions {
             full: true,
             ..IndexOptions::default()

@@ -74,12 +74,13 @@ fn public_queries_find_the_right_page() {
                 .map(|h| format!("{}:{}", h.doc, h.page))
                 .collect();
             misses.push(format!(
-                "  [{}] {:?} → page rank {:?} (want {}:{}), top: {}",
+                "  [{}] {:?} → page rank {:?} (want {}:{} «{}»), top: {}",
                 case.kind,
                 case.query,
                 page_rank,
                 case.doc,
                 case.page,
+                case.answer_phrase,
                 top.join(" ")
             ));
         }

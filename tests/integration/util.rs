@@ -20,12 +20,6 @@ pub fn fixture(relative: &str) -> PathBuf {
     root().join("tests").join("fixtures").join(relative)
 }
 
-/// `../shared`, beside the checkout, when present (CI has it).
-pub fn shared_dir() -> Option<PathBuf> {
-    let dir = root().join("..").join("shared");
-    dir.is_dir().then_some(dir)
-}
-
 /// An index of the embedded corpus, built once for all tests of the run.
 pub fn corpus_engine() -> &'static Engine {
     static ENGINE: OnceLock<(tempfile::TempDir, Engine)> = OnceLock::new();
