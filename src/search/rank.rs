@@ -76,6 +76,15 @@ pub struct ItemTerms {
     pub content: bool,
 }
 
+/// Which fields a word query looks in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    /// Page text only: what a page holds itself.
+    PageOnly,
+    /// Page text and the document title.
+    WithTitle,
+}
+
 /// A query ready to run, with what to highlight.
 pub struct CompiledQuery {
     /// The tantivy query.
@@ -132,8 +141,10 @@ impl QueryBuilder<'_> {
 
     fn node(&self, node: &QueryNode, highlights: &mut HighlightTerms) -> Box<dyn Query> {
         match node {
-            QueryNode::Word(word) => self.word_or_phrase(word, highlights, false),
-            QueryNode::Phrase(phrase) => self.word_or_phrase(phrase, highlights, true),
+            QueryNode::Word(word) => self.word_or_phrase(word, highlights, false, Scope::WithTitle),
+            QueryNode::Phrase(phrase) => {
+                self.word_or_phrase(phrase, highlights, true, Scope::WithTitle)
+            }
             QueryNode::Soft(items) => self.soft(items, highlights),
             QueryNode::And(items) => {
                 let clauses = items
@@ -201,7 +212,24 @@ impl QueryBuilder<'_> {
                 _ if is_stop(terms) && !all_stop => {}
                 _ => {
                     let query = self.node(item, highlights);
-                    let covered = ConstScoreQuery::new(query.box_clone(), COVERAGE);
+                    // Coverage counts words on the page itself: a title word is on every page
+                    // of its document and would lift them all into the top tier.
+                    let on_page = match item {
+                        QueryNode::Word(word) => self.word_or_phrase(
+                            word,
+                            &mut HighlightTerms::default(),
+                            false,
+                            Scope::PageOnly,
+                        ),
+                        QueryNode::Phrase(phrase) => self.word_or_phrase(
+                            phrase,
+                            &mut HighlightTerms::default(),
+                            true,
+                            Scope::PageOnly,
+                        ),
+                        _ => query.box_clone(),
+                    };
+                    let covered = ConstScoreQuery::new(on_page, COVERAGE);
                     should.push((Occur::Should, Box::new(covered)));
                     should.push((Occur::Should, query));
                 }
@@ -248,13 +276,14 @@ impl QueryBuilder<'_> {
         text: &str,
         highlights: &mut HighlightTerms,
         quoted: bool,
+        scope: Scope,
     ) -> Box<dyn Query> {
         let words = self.analyzer.analyze_text(text);
         match words.as_slice() {
             [] => Box::new(EmptyQuery),
             [word] if !quoted || words.len() == 1 => {
                 highlights.items.push(item_terms(&words, !word.stop_word));
-                self.word_query(word, highlights)
+                self.word_query(word, highlights, scope)
             }
             _ => {
                 highlights.items.push(item_terms(&words, true));
@@ -263,19 +292,26 @@ impl QueryBuilder<'_> {
         }
     }
 
-    fn word_query(&self, word: &WordTerms, highlights: &mut HighlightTerms) -> Box<dyn Query> {
+    fn word_query(
+        &self,
+        word: &WordTerms,
+        highlights: &mut HighlightTerms,
+        scope: Scope,
+    ) -> Box<dyn Query> {
         let f = self.fields;
         let term = |field, text: &str| Term::from_field_text(field, text);
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
             scored(term(f.text, &word.stem), 1.0),
             scored(term(f.text_exact, &word.exact), EXACT_BOOST),
             scored(term(f.text_folded, &word.folded), FOLDED_BOOST),
-            scored(term(f.title, &word.stem), TITLE_BOOST),
-            scored(
+        ];
+        if scope == Scope::WithTitle {
+            clauses.push(scored(term(f.title, &word.stem), TITLE_BOOST));
+            clauses.push(scored(
                 term(f.title_folded, &word.folded),
                 TITLE_BOOST * FOLDED_BOOST,
-            ),
-        ];
+            ));
+        }
         if word.part_stems.len() >= 2 {
             let parts: Vec<(Occur, Box<dyn Query>)> = word
                 .part_stems
