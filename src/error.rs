@@ -66,6 +66,9 @@ pub enum Error {
         /// What was wrong.
         reason: String,
     },
+    /// OCR was asked for but cannot run here.
+    #[error(transparent)]
+    Ocr(#[from] crate::ocr::OcrError),
     /// Tantivy reported an error.
     #[error("index error: {0}")]
     Tantivy(#[from] tantivy::TantivyError),

@@ -28,9 +28,13 @@
 #![deny(missing_docs)]
 
 pub mod analysis;
+pub mod bench;
+pub mod corpus_gen;
 pub mod error;
+pub mod export;
 pub mod extract;
 pub mod index;
+pub mod ocr;
 pub mod search;
 
 pub use error::{Error, Result};

@@ -34,6 +34,8 @@ const MIN_PART_CHARS: usize = 4;
 const MIN_COMPOUND_CHARS: usize = 2 * MIN_PART_CHARS;
 /// Fewest characters of an unknown last part kept after a known head.
 const MIN_UNKNOWN_TAIL_CHARS: usize = 6;
+/// Fewest characters of an unknown head before a linking `s`.
+const MIN_UNKNOWN_HEAD_CHARS: usize = 7;
 /// Fewest characters of a head known only with an ending.
 const MIN_STEM_HEAD_CHARS: usize = 6;
 /// Fewest different words a productive head must start.
@@ -208,6 +210,11 @@ impl Lexicon {
                 continue;
             };
             let Some(head_count) = self.known_head(head) else {
+                if let Some(candidate) = self.unknown_head_split(head, rest)
+                    && best.as_ref().is_none_or(|b| candidate.better_than(b))
+                {
+                    best = Some(candidate);
+                }
                 continue;
             };
             for tail in linked_tails(rest) {
@@ -251,6 +258,25 @@ impl Lexicon {
             }
         }
         best
+    }
+
+    /// An unknown head joined by a linking `s` to a well-known tail (`mentalitets` + `ændring`):
+    /// the genitive `s` marks a compound boundary clearly enough to split on it.
+    fn unknown_head_split(&self, head: &str, rest: &str) -> Option<Split> {
+        let tail = rest.strip_prefix('s')?;
+        let long_enough =
+            head.chars().count() >= MIN_UNKNOWN_HEAD_CHARS && tail.chars().count() > MIN_PART_CHARS;
+        if !long_enough || is_stop_word(tail) || head.ends_with('s') {
+            return None;
+        }
+        let tail_count = self.count(tail);
+        (tail_count >= Self::MIN_COUNT).then(|| {
+            Split::new(
+                vec![head.to_owned(), tail.to_owned()],
+                &[1, tail_count],
+                false,
+            )
+        })
     }
 
     /// Learns *productive heads*: words that never stand alone in the texts seen, but start at
@@ -420,6 +446,23 @@ mod tests {
             lexicon.split("handlingsplan").unwrap(),
             ["handling", "plan"]
         );
+    }
+
+    #[test]
+    fn an_unknown_head_splits_at_a_linking_s_before_a_known_tail() {
+        let lexicon = lexicon_of(&[("ændring", 3), ("opgave", 5)]);
+        assert_eq!(
+            lexicon.split("mentalitetsændring").unwrap(),
+            ["mentalitet", "ændring"]
+        );
+        assert_eq!(
+            lexicon.split("ledelsesopgave").unwrap(),
+            ["ledelse", "opgave"]
+        );
+        // Too short a head, or a tail seen once, is not enough.
+        assert_eq!(lexicon.split("fredsopgave"), None);
+        let lexicon = lexicon_of(&[("ændring", 1)]);
+        assert_eq!(lexicon.split("mentalitetsændring"), None);
     }
 
     #[test]

@@ -4,8 +4,8 @@
 //! on different stems: `indsats` → `indsat`, but `indsatsen` → `indsats`. Stemming again until the
 //! result is stable (at most three rounds) makes those meet, at the price of a little more
 //! conflation; exact-form matches are scored separately, so the ranking keeps the difference.
-
-use std::borrow::Cow;
+//! One rule is added to Snowball: the neuter `t` of adjectives in `-el`/`-al` goes
+//! (`nationalt` → `national`).
 
 use frostem::{Algorithm, Stemmer};
 
@@ -22,13 +22,27 @@ pub fn stem(word: &str) -> String {
         if current.chars().count() < 3 || current.chars().any(|c| c.is_ascii_digit()) {
             break;
         }
-        match stemmer.stem(&current) {
-            Cow::Borrowed(same) if same == current => break,
-            Cow::Owned(ref next) if next == &current => break,
-            next => current = next.into_owned(),
+        let next = strip_neuter_t(&stemmer.stem(&current)).to_owned();
+        if next == current {
+            break;
         }
+        current = next;
     }
     current
+}
+
+/// Shortest word whose neuter `t` is removed.
+const MIN_NEUTER_CHARS: usize = 6;
+
+/// Removes the neuter `t` of adjectives in `-el` and `-al` (`nationalt` → `national`,
+/// `generelt` → `generel`), which the Snowball stemmer keeps.
+fn strip_neuter_t(word: &str) -> &str {
+    if word.chars().count() >= MIN_NEUTER_CHARS && (word.ends_with("elt") || word.ends_with("alt"))
+    {
+        &word[..word.len() - 1]
+    } else {
+        word
+    }
 }
 
 #[cfg(test)]
@@ -41,6 +55,14 @@ mod tests {
         assert_eq!(stem("indsatsen"), stem("indsats"));
         assert_eq!(stem("fængselsbetjente"), stem("fængselsbetjent"));
         assert_eq!(stem("konsulenter"), stem("konsulent"));
+    }
+
+    #[test]
+    fn neuter_adjectives_meet_their_base_form() {
+        assert_eq!(stem("nationalt"), stem("national"));
+        assert_eq!(stem("tværministerielt"), stem("tværministerielle"));
+        assert_eq!(stem("generelt"), stem("generelle"));
+        assert_eq!(stem("salt"), "salt");
     }
 
     #[test]

@@ -45,6 +45,18 @@ pub enum Command {
     Stats(StatsArgs),
     /// Show how pubsearch analyses Danish text: the terms each word becomes.
     Analyze(AnalyzeArgs),
+    /// Print a ready citation of a page: publisher, year, title, printed page.
+    Cite(CiteArgs),
+    /// Export the index for another search engine (OpenSearch mapping and _bulk NDJSON).
+    Export(ExportArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(CompletionsArgs),
+    /// Print the man page (roff), or write one per subcommand into a folder.
+    Man(ManArgs),
+    /// Measure query latency (p50/p95/p99/max) and queries per second on an index.
+    Bench(BenchArgs),
+    /// Write a scale corpus: realistic Danish PDFs made from the sentences of a real corpus.
+    GenCorpus(GenCorpusArgs),
 }
 
 /// Where the index is, and which corpus builds it by default.
@@ -66,6 +78,10 @@ pub struct IndexArgs {
     /// Rebuild everything instead of updating what changed.
     #[arg(long)]
     pub full: bool,
+    /// Read pages without a text layer (scans) with tesseract OCR (needs `apt-get install
+    /// tesseract-ocr tesseract-ocr-dan`; poppler-utils for pages that are not one image).
+    #[arg(long)]
+    pub ocr: bool,
     /// Threads for extraction and indexing (0: all cores).
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub threads: usize,
@@ -99,6 +115,9 @@ pub struct SearchArgs {
     /// Print one JSON object instead of text.
     #[arg(long)]
     pub json: bool,
+    /// Add a ready citation of each page (in JSON: a `citation` object per hit).
+    #[arg(long)]
+    pub cite: bool,
     /// When to colour highlights.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
@@ -143,6 +162,119 @@ pub struct AnalyzeArgs {
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+/// `pubsearch bench`.
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Queries: a TSV with a `query` (and `kind`) column, or one query per line.
+    #[arg(
+        long,
+        value_name = "FILE",
+        default_value = "tests/fixtures/queries.tsv"
+    )]
+    pub queries: PathBuf,
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// Measured passes over the queries.
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    pub runs: usize,
+    /// Unmeasured passes first, to warm caches.
+    #[arg(long, default_value_t = 3, value_name = "N")]
+    pub warmup: usize,
+    /// Threads of the parallel phase (0: all cores).
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub threads: usize,
+    /// Hits per search.
+    #[arg(long, short = 'n', default_value_t = 10, value_name = "N")]
+    pub limit: usize,
+    /// Snippet length in characters, for the with-snippets mode.
+    #[arg(long, default_value_t = pubsearch::search::DEFAULT_SNIPPET_CHARS, value_name = "N")]
+    pub snippet_chars: usize,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `pubsearch gen-corpus`.
+#[derive(Debug, Args)]
+pub struct GenCorpusArgs {
+    /// Pages to generate.
+    #[arg(long, default_value_t = 1000, value_name = "N")]
+    pub pages: usize,
+    /// Output folder (its earlier gen-*.pdf files are replaced).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// PDFs or folders whose sentences are recombined.
+    #[arg(long, value_name = "PATH", default_value = "corpus")]
+    pub source: Vec<PathBuf>,
+    /// Pages per PDF file.
+    #[arg(long, default_value_t = 50, value_name = "N")]
+    pub pages_per_doc: usize,
+    /// Seed of the random choices (same seed, same corpus).
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    pub seed: u64,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `pubsearch cite`.
+#[derive(Debug, Args)]
+pub struct CiteArgs {
+    /// Document id: the PDF's file name without .pdf (as shown in search results).
+    pub doc: String,
+    /// 1-based physical page number (as in search results and `show`).
+    #[arg(long, short = 'p', value_name = "N")]
+    pub page: u32,
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `pubsearch export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Export format.
+    #[arg(long, value_enum, default_value_t = ExportFormat::Opensearch, value_name = "FORMAT")]
+    pub format: ExportFormat,
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// Folder to write into.
+    #[arg(long, default_value = "opensearch-export", value_name = "DIR")]
+    pub out: PathBuf,
+    /// Name of the OpenSearch index the bulk actions write to.
+    #[arg(long, default_value = pubsearch::export::opensearch::DEFAULT_INDEX_NAME, value_name = "NAME")]
+    pub index_name: String,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Export formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// OpenSearch / Elasticsearch: `mapping.json` and `bulk.ndjson`.
+    Opensearch,
+}
+
+/// `pubsearch completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// `pubsearch man`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write `pubsearch.1` and `pubsearch-<subcommand>.1` into this folder instead of printing
+    /// the main page.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
 /// When to use colour.

@@ -20,6 +20,7 @@ pub fn run(args: &IndexArgs) -> Result<()> {
     let options = IndexOptions {
         threads: args.threads,
         full: args.full,
+        ocr: args.ocr,
         ..IndexOptions::default()
     };
     let report = build_with_progress(&dir, &args.paths, &options)
@@ -29,7 +30,7 @@ pub fn run(args: &IndexArgs) -> Result<()> {
         serde_json::to_writer_pretty(&mut stdout, &report)?;
         writeln!(stdout)?;
     } else {
-        print_summary(&mut stdout, &report, &dir)?;
+        print_summary(&mut stdout, &report, &dir, args.ocr)?;
     }
     for skipped in &report.skipped {
         eprintln!(
@@ -132,7 +133,7 @@ fn build_with_progress(
     Ok(result?)
 }
 
-fn print_summary(out: &mut impl Write, report: &IndexReport, dir: &Path) -> Result<()> {
+fn print_summary(out: &mut impl Write, report: &IndexReport, dir: &Path, ocr: bool) -> Result<()> {
     writeln!(
         out,
         "indexed {} of {} PDF files ({} pages) into {} in {:.2} s: {} unchanged, {} removed, {} skipped",
@@ -170,6 +171,30 @@ fn print_summary(out: &mut impl Write, report: &IndexReport, dir: &Path) -> Resu
             let list: Vec<String> = pages.iter().map(u32::to_string).collect();
             writeln!(out, "  {}: pages {}", path.display(), list.join(", "))?;
         }
+        if !ocr {
+            writeln!(out, "  (index with --ocr to read them with tesseract)")?;
+        }
+    }
+    if !report.ocr_pages.is_empty() {
+        let count: usize = report.ocr_pages.iter().map(|(_, pages)| pages.len()).sum();
+        writeln!(out, "{count} pages read by OCR:")?;
+        for (path, pages) in &report.ocr_pages {
+            let list: Vec<String> = pages.iter().map(u32::to_string).collect();
+            writeln!(out, "  {}: pages {}", path.display(), list.join(", "))?;
+        }
+    }
+    for failed in &report.ocr_failed {
+        let pages: Vec<String> = failed
+            .failed_pages
+            .iter()
+            .map(|p| format!("{} ({})", p.number, p.reason))
+            .collect();
+        writeln!(
+            out,
+            "OCR failed on {}: pages {}",
+            failed.path.display(),
+            pages.join(", ")
+        )?;
     }
     Ok(())
 }

@@ -5,8 +5,14 @@
 
 mod analyze;
 mod args;
+mod bench;
+mod cite;
+mod completions;
+mod export;
 mod extract;
+mod gen_corpus;
 mod index;
+mod man;
 mod output;
 mod search;
 mod show;
@@ -34,6 +40,12 @@ pub fn run() -> Result<()> {
         Command::Show(args) => show::run(&args),
         Command::Stats(args) => stats::run(&args),
         Command::Analyze(args) => analyze::run(&args),
+        Command::Cite(args) => cite::run(&args),
+        Command::Export(args) => export::run(&args),
+        Command::Completions(args) => completions::run(&args),
+        Command::Man(args) => man::run(&args),
+        Command::Bench(args) => bench::run(&args),
+        Command::GenCorpus(args) => gen_corpus::run(&args),
     }
 }
 

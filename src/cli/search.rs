@@ -4,6 +4,7 @@ use std::io::Write;
 
 use anyhow::{Context, Result};
 use pubsearch::SearchOptions;
+use pubsearch::export::cite::{Citation, cite};
 
 use super::args::SearchArgs;
 use super::output::Style;
@@ -21,6 +22,23 @@ pub fn run(args: &SearchArgs) -> Result<()> {
         .search(&args.query, &options)
         .with_context(|| format!("searching for `{}`", args.query))?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    if args.json && args.cite {
+        let mut value = serde_json::to_value(&results)?;
+        if let Some(hits) = value.get_mut("hits").and_then(|h| h.as_array_mut()) {
+            for (json_hit, hit) in hits.iter_mut().zip(&results.hits) {
+                if let Some(object) = json_hit.as_object_mut() {
+                    object.insert(
+                        "citation".into(),
+                        serde_json::to_value(citation(&engine, hit)?)?,
+                    );
+                }
+            }
+        }
+        serde_json::to_writer(&mut out, &value)?;
+        writeln!(out)?;
+        out.flush()?;
+        return Ok(());
+    }
     if args.json {
         serde_json::to_writer(&mut out, &results)?;
         writeln!(out)?;
@@ -51,7 +69,23 @@ pub fn run(args: &SearchArgs) -> Result<()> {
                 hit.doc, hit.page, hit.score
             ))
         )?;
-        writeln!(out, "   {}", style.highlight(&hit.snippet, &hit.highlights))?;
+        let ocr = if hit.ocr {
+            style.dim("[OCR] ")
+        } else {
+            String::new()
+        };
+        writeln!(
+            out,
+            "   {ocr}{}",
+            style.highlight(&hit.snippet, &hit.highlights)
+        )?;
+        if args.cite {
+            writeln!(
+                out,
+                "   {}",
+                style.dim(&format!("cite: {}", citation(&engine, hit)?.text))
+            )?;
+        }
     }
     writeln!(
         out,
@@ -65,4 +99,10 @@ pub fn run(args: &SearchArgs) -> Result<()> {
     )?;
     out.flush()?;
     Ok(())
+}
+
+/// The citation of a hit's page.
+fn citation(engine: &pubsearch::Engine, hit: &pubsearch::Hit) -> Result<Citation> {
+    let document = engine.document(&hit.path)?;
+    Ok(cite(&document, hit.page, hit.page_label.as_deref()))
 }

@@ -22,6 +22,8 @@ use std::collections::{HashMap, HashSet};
 
 use unicode_normalization::UnicodeNormalization;
 
+use super::layout::WRAP_MARK;
+
 /// Words after which a line-end hyphen is a hanging compound hyphen ("kultur- og fritid").
 const CONJUNCTIONS: &[&str] = &[
     "og", "eller", "samt", "til", "and", "or", "und", "oder", "som", "el",
@@ -52,7 +54,8 @@ fn map_char(c: char) -> Option<&'static str> {
 }
 
 fn is_dropped(c: char) -> bool {
-    matches!(c,
+    c != WRAP_MARK
+        && matches!(c,
         '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{206f}' | '\u{061c}'
         | '\u{feff}' | '\u{fffd}' | '\u{e000}'..='\u{f8ff}' | '\u{f0000}'..='\u{10ffff}')
         || (c.is_control() && c != '\n')
@@ -223,11 +226,51 @@ fn is_broken_word(left: &str, right: &str, vocab: &Vocabulary) -> bool {
     count(&joined) >= 1 && (count(&l) <= 1 || count(&r) <= 1)
 }
 
+/// Whether a one-word line that fills its table column (marked by the layout) and the next
+/// line are one word wrapped without a hyphen: the next line goes on in lower case, and the
+/// glued word occurs in the document, or neither half occurs anywhere else, or the
+/// continuation is a single letter.
+fn is_wrapped_in_cell(left: &str, right: &str, vocab: &Vocabulary) -> bool {
+    if left.is_empty() || !right.chars().next().is_some_and(char::is_lowercase) {
+        return false;
+    }
+    let (l, r) = (left.to_lowercase(), right.to_lowercase());
+    let count = |w: &str| vocab.words.get(w).copied().unwrap_or(0);
+    count(&format!("{l}{r}")) >= 1
+        || (count(&l) <= 1 && count(&r) <= 1)
+        || r.chars().count() == 1
+}
+
 /// Re-joins line-end hyphenation within one page.
 fn join_hyphens(page: &str, vocab: &Vocabulary) -> String {
     let mut lines: Vec<String> = page.split('\n').map(str::to_string).collect();
     let mut i = 0;
     while i + 1 < lines.len() {
+        if let Some(cur) = lines.get_mut(i)
+            && cur.ends_with(WRAP_MARK)
+        {
+            cur.pop();
+            let whole = trailing_word(cur).len() == cur.len();
+            let left = cur.clone();
+            if let Some(next) = lines.get(i + 1) {
+                let right = leading_word(next).to_string();
+                if whole && is_wrapped_in_cell(&left, &right, vocab) {
+                    let rest = next
+                        .get(right.len()..)
+                        .unwrap_or_default()
+                        .trim_start()
+                        .to_string();
+                    if let Some(cur) = lines.get_mut(i) {
+                        cur.push_str(&right);
+                    }
+                    if let Some(next) = lines.get_mut(i + 1) {
+                        *next = rest;
+                    }
+                    i += 1;
+                    continue;
+                }
+            }
+        }
         let Some(cur) = lines.get(i) else { break };
         let Some((left, hy)) = trailing_part(cur) else {
             // No hyphen: a word wrapped mid-word in a narrow cell?
@@ -290,10 +333,18 @@ fn join_hyphens(page: &str, vocab: &Vocabulary) -> String {
                 }
             }
         }
-        if let Some(next) = lines.get_mut(j) {
-            *next = rest;
+        // A continuation that is itself hyphenated again ("ung-" / "domsuddan-" / "nelser"):
+        // carry the hyphen over and look at the same line once more.
+        let again = rest.chars().count() == 1 && rest.starts_with(is_hyphen);
+        if again && let Some(cur) = lines.get_mut(i) {
+            cur.push_str(&rest);
         }
-        i += 1;
+        if let Some(next) = lines.get_mut(j) {
+            *next = if again { String::new() } else { rest };
+        }
+        if !again {
+            i += 1;
+        }
     }
     let mut out = String::with_capacity(page.len());
     for (k, line) in lines.iter().enumerate() {
@@ -303,7 +354,7 @@ fn join_hyphens(page: &str, vocab: &Vocabulary) -> String {
         out.push_str(line);
     }
     // Soft hyphens inside lines are invisible break hints.
-    out.replace('\u{ad}', "")
+    out.replace(['\u{ad}', WRAP_MARK], "")
 }
 
 /// Cleans every page of a document (the vocabulary for hyphen decisions spans all pages).
@@ -360,6 +411,14 @@ mod tests {
         assert_eq!(clean("en forebyg-\ngelse af"), "en forebyggelse\naf");
         assert_eq!(clean("kriminali\u{ad}\ntets"), "kriminalitets");
         assert_eq!(clean("fore\u{ad}byggelse"), "forebyggelse");
+    }
+
+    #[test]
+    fn a_word_hyphenated_twice_is_joined_once() {
+        assert_eq!(
+            clean("Skoler og ung-\ndomsuddan-\nnelser\nJobcentre"),
+            "Skoler og ungdomsuddannelser\nJobcentre"
+        );
     }
 
     #[test]

@@ -174,12 +174,20 @@ fn layout_group(glyphs: Vec<G>) -> String {
     sizes.sort_by(|a, b| cmp_f(*a, *b));
     let median = sizes.get(sizes.len() / 2).copied().unwrap_or(10.0);
     let gutter = GUTTER * median;
-    let mut leaves = Vec::new();
-    xycut(&frags, (0..frags.len()).collect(), gutter, 0, &mut leaves);
+    let mut cut = Cut {
+        frags: &frags,
+        gutter,
+        cell: vec![(f32::NAN, f32::NAN); frags.len()],
+        out: Vec::new(),
+    };
+    cut.xycut((0..frags.len()).collect(), 0, false);
+    let Cut {
+        cell, out: leaves, ..
+    } = cut;
     let mut out = String::new();
     let mut prev: Option<Bounds> = None;
     for leaf in leaves {
-        let text = leaf_text(&frags, &leaf);
+        let text = leaf_text(&frags, &leaf, &cell);
         if text.trim().is_empty() {
             continue;
         }
@@ -356,18 +364,21 @@ fn intersect(
     out
 }
 
+/// How a table region is cut.
+enum Table {
+    /// Rows separated by vertical gaps.
+    Rows(Vec<Vec<usize>>),
+    /// A grid read line by line (no gaps between rows).
+    Lines(Vec<Vec<usize>>),
+}
+
 /// Whether a region split by gutters (`cols`) looks like a table rather than columns of
 /// running text. Either the median fragment is short (fewer than [`TABLE_CELL_GLYPHS`]
 /// glyphs: cells, not lines), or the region falls into at least three loosely spaced rows
 /// (gaps over [`ROW_GAP`] sizes) of at most a few lines each, most of which have text on both
 /// sides of the first gutter: running text has uniform leading and rarely lines up its
 /// paragraph breaks across columns.
-fn is_table(
-    frags: &[Frag],
-    idx: &[usize],
-    cols: &[Vec<usize>],
-    size: f32,
-) -> Option<Vec<Vec<usize>>> {
+fn is_table(frags: &[Frag], idx: &[usize], cols: &[Vec<usize>], size: f32) -> Option<Table> {
     // Sizes and pitches of this region (a table's font is often smaller than the page's).
     let mut sizes: Vec<f32> = idx.iter().map(|&i| frags[i].s).collect();
     sizes.sort_by(|a, b| cmp_f(*a, *b));
@@ -394,7 +405,7 @@ fn is_table(
         .is_some_and(|&m| m < TABLE_CELL_GLYPHS);
     if short {
         if rows.len() > 1 {
-            return Some(rows);
+            return Some(Table::Rows(rows));
         }
         // One block of rows: read line by line only if the lines run across the columns
         // (a grid); a single row with a multi-line cell is read cell by cell instead.
@@ -407,7 +418,8 @@ fn is_table(
                 l.iter().any(|&i| col_of(i) != first)
             })
             .count();
-        return (lines.len() >= 3 && spanning * 10 >= lines.len() * 7).then_some(lines);
+        return (lines.len() >= 3 && spanning * 10 >= lines.len() * 7)
+            .then_some(Table::Lines(lines));
     }
     if rows.len() < 3 {
         return None;
@@ -424,71 +436,198 @@ fn is_table(
             r.iter().any(|&i| frags[i].u1 <= split) && r.iter().any(|&i| frags[i].u0 > split)
         })
         .count();
-    (lines as f32 <= 3.5 * rows.len() as f32 && spanning * 10 >= rows.len() * 6).then_some(rows)
+    (lines as f32 <= 3.5 * rows.len() as f32 && spanning * 10 >= rows.len() * 6)
+        .then_some(Table::Rows(rows))
 }
 
-fn xycut(frags: &[Frag], idx: Vec<usize>, gutter: f32, depth: usize, out: &mut Vec<Vec<usize>>) {
-    if idx.len() <= 1 || depth >= MAX_DEPTH {
-        out.push(idx);
-        return;
-    }
-    let cols = split_u(frags, idx.clone(), gutter);
-    if cols.len() > 1 {
-        if let Some(bands) = is_table(frags, &idx, &cols, gutter / GUTTER) {
-            // Tables read row by row: cut into rows first, then each row into cells.
-            if bands.len() > 1 {
-                for b in bands {
-                    xycut(frags, b, gutter, depth + 1, out);
-                }
-                return;
+/// Rows of a table whose cells wrap onto several lines, read from the shortest column.
+///
+/// Producers that wrap cell text (groff's tbl, LibreOffice) leave the other cells of a row on
+/// the baseline of the row's first line: the column with the fewest baselines (short cells:
+/// numbers, a status) then marks where each row begins. Accepted only when the first column
+/// has a line on every such baseline (top-aligned cells), nothing in the region lies above the
+/// first one, and some line falls between them (otherwise there is nothing to regroup).
+fn anchored_rows(
+    frags: &[Frag],
+    idx: &[usize],
+    cols: &[Vec<usize>],
+    size: f32,
+) -> Option<Vec<Vec<usize>>> {
+    let mut sizes: Vec<f32> = idx.iter().map(|&i| frags[i].s).collect();
+    sizes.sort_by(|a, b| cmp_f(*a, *b));
+    let size = sizes.get(sizes.len() / 2).copied().unwrap_or(size);
+    let tol = 0.3 * size;
+    let baselines = |col: &[usize]| -> Vec<f32> {
+        let mut vs: Vec<f32> = col.iter().map(|&i| frags[i].v).collect();
+        vs.sort_by(|a, b| cmp_f(*b, *a));
+        let mut out: Vec<f32> = Vec::new();
+        for v in vs {
+            if out.last().is_none_or(|&l| l - v > tol) {
+                out.push(v);
             }
         }
-        for c in cols {
-            xycut(frags, c, gutter, depth + 1, out);
+        out
+    };
+    let short = |col: &[usize]| {
+        let mut counts: Vec<usize> = col.iter().map(|&i| frags[i].glyphs.len()).collect();
+        counts.sort_unstable();
+        counts
+            .get(counts.len() / 2)
+            .is_some_and(|&m| m < TABLE_CELL_GLYPHS)
+    };
+    let anchors = cols
+        .iter()
+        .skip(1)
+        .filter(|c| short(c))
+        .map(|c| baselines(c))
+        .filter(|b| b.len() >= 2)
+        .min_by_key(Vec::len)?;
+    let first = cols.first()?;
+    let first_lines = baselines(first);
+    let on_anchor = |v: f32| anchors.iter().any(|&a| (a - v).abs() <= tol);
+    let top = *anchors.first()?;
+    let all_lines = baselines(idx);
+    if all_lines.iter().any(|&v| v > top + tol)
+        || all_lines.iter().all(|&v| on_anchor(v))
+        || !anchors
+            .iter()
+            .all(|&a| first_lines.iter().any(|&v| (a - v).abs() <= tol))
+    {
+        return None;
+    }
+    let mut rows: Vec<Vec<usize>> = vec![Vec::new(); anchors.len()];
+    for &i in idx {
+        let v = frags[i].v;
+        let row = anchors.iter().rposition(|&a| a + tol >= v).unwrap_or(0);
+        if let Some(r) = rows.get_mut(row) {
+            r.push(i);
         }
-        return;
     }
-    let bands = split_v(frags, idx.clone());
-    if bands.len() <= 1 {
-        out.push(idx);
-        return;
-    }
-    let lo = idx
-        .iter()
-        .map(|&i| frags[i].u0)
-        .fold(f32::INFINITY, f32::min);
-    let hi = idx
-        .iter()
-        .map(|&i| frags[i].u1)
-        .fold(f32::NEG_INFINITY, f32::max);
-    // Merge adjacent bands that share a gutter with text on both sides in at least one band.
-    let mut groups: Vec<(Vec<usize>, Vec<Gap>)> = Vec::new();
-    for band in bands {
-        let g = gaps(frags, &band, lo, hi, gutter);
-        if let Some((members, common)) = groups.last_mut() {
-            let both = intersect(common, &g, gutter);
-            if both.iter().any(|&(_, _, interior)| interior) {
-                members.extend(band);
-                *common = both;
+    rows.retain(|r| !r.is_empty());
+    (rows.len() >= 2).then_some(rows)
+}
+
+/// State of one XY-cut: the fragments, the gutter width, the left and right edges of the
+/// table column each fragment was found in (NaN outside tables) and the leaves found so far.
+struct Cut<'a> {
+    frags: &'a [Frag],
+    gutter: f32,
+    cell: Vec<(f32, f32)>,
+    out: Vec<Vec<usize>>,
+}
+
+impl Cut<'_> {
+    /// Records the right edge of each table column for the fragments in it. A column of one
+    /// line says nothing about its width and is skipped.
+    fn mark_columns(&mut self, cols: &[Vec<usize>]) {
+        for col in cols {
+            let (lo, hi) = col
+                .iter()
+                .fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), &i| {
+                    (lo.min(self.frags[i].v), hi.max(self.frags[i].v))
+                });
+            let size = col.first().map_or(0.0, |&i| self.frags[i].s);
+            if hi - lo < 0.5 * size {
                 continue;
             }
+            let left = col
+                .iter()
+                .map(|&i| self.frags[i].u0)
+                .fold(f32::INFINITY, f32::min);
+            let right = col
+                .iter()
+                .map(|&i| self.frags[i].u1)
+                .fold(f32::NEG_INFINITY, f32::max);
+            for &i in col {
+                if let Some(r) = self.cell.get_mut(i) {
+                    *r = (left, right);
+                }
+            }
         }
-        groups.push((band, g));
     }
-    if groups.len() == 1 {
-        // No progress possible: read the bands top to bottom.
-        for band in split_v(frags, idx) {
-            out.push(band);
+
+    fn xycut(&mut self, idx: Vec<usize>, depth: usize, in_table: bool) {
+        let (frags, gutter) = (self.frags, self.gutter);
+        if idx.len() <= 1 || depth >= MAX_DEPTH {
+            self.out.push(idx);
+            return;
         }
-        return;
-    }
-    for (members, _) in groups {
-        xycut(frags, members, gutter, depth + 1, out);
+        let cols = split_u(frags, idx.clone(), gutter);
+        if cols.len() > 1 {
+            // Rows apart by a gap first, then rows anchored on a short column, then a grid
+            // read line by line.
+            let table = match is_table(frags, &idx, &cols, gutter / GUTTER) {
+                Some(Table::Rows(rows)) if rows.len() > 1 => Some(rows),
+                other => anchored_rows(frags, &idx, &cols, gutter / GUTTER).or(match other {
+                    Some(Table::Rows(rows) | Table::Lines(rows)) => Some(rows),
+                    None => None,
+                }),
+            };
+            if let Some(bands) = table {
+                // Tables read row by row: cut into rows first, then each row into cells.
+                if bands.len() > 1 {
+                    self.mark_columns(&cols);
+                    for b in bands {
+                        self.xycut(b, depth + 1, true);
+                    }
+                    return;
+                }
+            }
+            if in_table {
+                // A row of a table: its columns are finer than the table's.
+                self.mark_columns(&cols);
+            }
+            for c in cols {
+                self.xycut(c, depth + 1, in_table);
+            }
+            return;
+        }
+        let bands = split_v(frags, idx.clone());
+        if bands.len() <= 1 {
+            self.out.push(idx);
+            return;
+        }
+        let lo = idx
+            .iter()
+            .map(|&i| frags[i].u0)
+            .fold(f32::INFINITY, f32::min);
+        let hi = idx
+            .iter()
+            .map(|&i| frags[i].u1)
+            .fold(f32::NEG_INFINITY, f32::max);
+        // Merge adjacent bands that share a gutter with text on both sides in at least one band.
+        let mut groups: Vec<(Vec<usize>, Vec<Gap>)> = Vec::new();
+        for band in bands {
+            let g = gaps(frags, &band, lo, hi, gutter);
+            if let Some((members, common)) = groups.last_mut() {
+                let both = intersect(common, &g, gutter);
+                if both.iter().any(|&(_, _, interior)| interior) {
+                    members.extend(band);
+                    *common = both;
+                    continue;
+                }
+            }
+            groups.push((band, g));
+        }
+        if groups.len() == 1 {
+            // No progress possible: read the bands top to bottom.
+            for band in split_v(frags, idx) {
+                self.out.push(band);
+            }
+            return;
+        }
+        for (members, _) in groups {
+            self.xycut(members, depth + 1, in_table);
+        }
     }
 }
 
+/// Marks the end of a table-cell line that fills its column with one word, so the clean-up
+/// can re-join a word the producer wrapped mid-word without a hyphen.
+pub(super) const WRAP_MARK: char = '\u{2063}';
+
 /// Text of one leaf region: lines by baseline, words by gaps.
-fn leaf_text(frags: &[Frag], leaf: &[usize]) -> String {
+fn leaf_text(frags: &[Frag], leaf: &[usize], cell: &[(f32, f32)]) -> String {
     let mut idx = leaf.to_vec();
     idx.sort_by(|&a, &b| cmp_f(frags[b].v, frags[a].v));
     // Cluster into lines.
@@ -508,20 +647,87 @@ fn leaf_text(frags: &[Frag], leaf: &[usize]) -> String {
         lines.push((f.v, f.s, vec![i]));
     }
     let mut out = String::new();
-    for (_, _, members) in lines {
-        let mut glyphs: Vec<&G> = members
-            .iter()
-            .flat_map(|&i| frags[i].glyphs.iter())
-            .collect();
-        glyphs.sort_by(|a, b| cmp_f(a.u, b.u));
-        let line = line_text(&glyphs);
-        if line.trim().is_empty() {
+    for (_, s, members) in lines {
+        let line = line_of(frags, &members);
+        let line = line.trim();
+        if line.is_empty() {
             continue;
         }
         if !out.is_empty() {
             out.push('\n');
         }
-        out.push_str(line.trim_end());
+        out.push_str(line);
+        // A one-word line filling its table column from edge to edge may be a word the
+        // producer wrapped without a hyphen.
+        let (left, right) = members
+            .iter()
+            .map(|&i| cell.get(i).copied().unwrap_or((f32::NAN, f32::NAN)))
+            .fold((f32::NEG_INFINITY, f32::INFINITY), |(l, r), (a, b)| {
+                (l.max(a), r.min(b))
+            });
+        let (start, end) = members
+            .iter()
+            .fold((f32::INFINITY, f32::NEG_INFINITY), |(a, b), &i| {
+                (a.min(frags[i].u0), b.max(frags[i].u1))
+            });
+        if left.is_finite()
+            && right.is_finite()
+            && start <= left + 0.5 * s
+            && end >= right - 0.5 * s
+            && !line.contains(' ')
+            && line.chars().last().is_some_and(char::is_alphabetic)
+        {
+            out.push(WRAP_MARK);
+        }
+    }
+    out
+}
+
+fn visible(g: &G) -> bool {
+    !g.text.trim().is_empty()
+}
+
+/// Text of the fragments of one line. Fragments are interleaved glyph by glyph (kerning and
+/// re-positioned pieces of one word), except a fragment whose glyphs collide with glyphs
+/// already placed: text overflowing a table cell into the next one is two texts, read one
+/// after the other instead of letter by letter.
+fn line_of(frags: &[Frag], members: &[usize]) -> String {
+    let mut order = members.to_vec();
+    order.sort_by(|&a, &b| cmp_f(frags[a].u0, frags[b].u0));
+    let mut runs: Vec<Vec<&G>> = Vec::new();
+    for i in order {
+        let f = &frags[i];
+        let collides = runs.last().is_some_and(|run| {
+            let from = run.partition_point(|g| g.u + g.w <= f.u0);
+            run.get(from..).unwrap_or_default().iter().filter(|g| visible(g)).any(|p| {
+                f.glyphs.iter().filter(|g| visible(g)).any(|g| {
+                    let overlap = (p.u + p.w).min(g.u + g.w) - p.u.max(g.u);
+                    overlap > 0.3 * p.w.min(g.w).max(0.1 * f.s)
+                })
+            })
+        });
+        match runs.last_mut() {
+            Some(run) if !collides => {
+                run.extend(f.glyphs.iter());
+                run.sort_by(|a, b| cmp_f(a.u, b.u));
+            }
+            _ => {
+                let mut run: Vec<&G> = f.glyphs.iter().collect();
+                run.sort_by(|a, b| cmp_f(a.u, b.u));
+                runs.push(run);
+            }
+        }
+    }
+    let mut out = String::new();
+    for run in runs {
+        let text = line_text(&run);
+        let text = text.trim();
+        if !text.is_empty() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(text);
+        }
     }
     out
 }

@@ -4,8 +4,11 @@
 //! 1. **Plan**: list the PDFs under the inputs and compare each with the [`IndexState`] of the
 //!    last commit: same size and modification time, or same content hash, means unchanged;
 //!    files of the state no longer found are removed.
-//! 2. **Extract** the new and changed files in parallel (rayon, one file per task), each on a
-//!    thread with a large stack and behind `catch_unwind`, so a hostile file costs only itself.
+//! 2. **Extract** the new and changed files in parallel (rayon, one file per task), each on its
+//!    own thread with a large stack and behind `catch_unwind`, so a hostile file costs only
+//!    itself. The task waits for that thread at most [`IndexOptions::file_timeout`]: should the
+//!    extractor's own time budget ever fail, the file is reported as `timed out after N s` and
+//!    its thread is left behind, detached, while the run goes on.
 //! 3. **Analyse**: add the words of the new pages to the index's compound [`Lexicon`].
 //! 4. **Write**: delete the pages of changed and removed files, add the new pages, and commit
 //!    once, with the new state as the commit payload. Tantivy commits are atomic, so a run killed
@@ -41,6 +44,12 @@ pub struct IndexOptions {
     pub full: bool,
     /// Memory budget of the tantivy writer, bytes, for all its threads together.
     pub memory_budget: usize,
+    /// Recognise pages without a text layer with tesseract (see [`crate::ocr`]); files indexed
+    /// before without OCR are redone when they have such pages.
+    pub ocr: bool,
+    /// Hard wall-clock limit for extracting one file, a backstop behind the extractor's own
+    /// time budget; a file over it is skipped as `timed out after N s`.
+    pub file_timeout: Duration,
 }
 
 impl Default for IndexOptions {
@@ -49,6 +58,8 @@ impl Default for IndexOptions {
             threads: 0,
             full: false,
             memory_budget: 200_000_000,
+            ocr: false,
+            file_timeout: DEFAULT_FILE_TIMEOUT,
         }
     }
 }
@@ -112,6 +123,10 @@ pub struct IndexReport {
     pub partial: Vec<PartialFile>,
     /// Indexed files with pages without a text layer: path and page numbers.
     pub pages_without_text: Vec<(PathBuf, Vec<u32>)>,
+    /// Files with pages read by OCR in this run: path and page numbers.
+    pub ocr_pages: Vec<(PathBuf, Vec<u32>)>,
+    /// Files with pages OCR failed on, with the reasons.
+    pub ocr_failed: Vec<PartialFile>,
     /// Whether a commit was made (false when nothing changed).
     pub committed: bool,
     /// Wall-clock time of the run.
@@ -128,6 +143,10 @@ fn serialize_seconds<S: serde::Serializer>(
 
 /// Stack size of extraction threads: deep but bounded recursion in PDF parsing fits.
 const EXTRACT_STACK_BYTES: usize = 256 * 1024 * 1024;
+
+/// Default of [`IndexOptions::file_timeout`]: several times the extractor's own 4 s budget, so
+/// only a runaway extraction reaches it, even on a loaded machine.
+pub const DEFAULT_FILE_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Indexes the PDFs under `inputs` (files or folders, searched recursively) into `index_dir`,
 /// creating it if needed and otherwise updating only what changed.
@@ -162,7 +181,16 @@ pub fn build_index(
         (Some((_, state)), false) => state.clone(),
         _ => IndexState::default(),
     };
-    let plan = plan(&files, &previous)?;
+    let ocr = if options.ocr {
+        Some(crate::ocr::Ocr::detect()?)
+    } else {
+        None
+    };
+    // With OCR on, a file indexed earlier without it is redone when it has pages without text.
+    let redo =
+        |old: &FileState| ocr.is_some() && !old.ocr_done && !old.pages_without_text.is_empty();
+    let plan = plan(&files, &previous, &redo)?;
+    let ocr_outcomes = std::sync::Mutex::new(std::collections::HashMap::new());
 
     let mut report = IndexReport {
         files_found: files.len(),
@@ -174,7 +202,6 @@ pub fn build_index(
     let manifests = Manifests::load_for(&files)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.threads)
-        .stack_size(EXTRACT_STACK_BYTES)
         .thread_name(|i| format!("pubsearch-extract-{i}"))
         .build()
         .map_err(|e| Error::io(index_dir, std::io::Error::other(e)))?;
@@ -186,7 +213,13 @@ pub fn build_index(
             plan.changed
                 .into_par_iter()
                 .map(|candidate| {
-                    let result = extract_isolated(&candidate.path);
+                    let mut result = extract_with_deadline(&candidate.path, options.file_timeout);
+                    if let (Some(ocr), Ok(pdf)) = (&ocr, &mut result) {
+                        let outcome = ocr.fill_pages_without_text(&candidate.path, pdf);
+                        if let Ok(mut outcomes) = ocr_outcomes.lock() {
+                            outcomes.insert(candidate.key.clone(), outcome);
+                        }
+                    }
                     progress(Progress::Extracted {
                         path: &candidate.path,
                     });
@@ -290,10 +323,17 @@ pub fn build_index(
     progress(Progress::Writing { pages });
     for (candidate, pdf) in good {
         writer.delete_term(Term::from_field_text(fields.key, &candidate.key));
-        let meta = manifests.meta_for(&candidate.path, &pdf.info);
+        let first_page = pdf.pages.first().map_or("", |p| p.text.as_str());
+        let meta = manifests.meta_for(&candidate.path, &pdf.info, first_page);
         let doc = doc_stem(&candidate.path);
         let path = candidate.path.display().to_string();
         let mut without_text = Vec::new();
+        let ocr_outcome: crate::ocr::OcrOutcome = ocr_outcomes
+            .lock()
+            .ok()
+            .and_then(|mut outcomes| outcomes.remove(&candidate.key))
+            .unwrap_or_default();
+        let ocr_pages = ocr_outcome.recognised;
         for page in &pdf.pages {
             if page.text.trim().is_empty() {
                 without_text.push(page.number);
@@ -329,6 +369,17 @@ pub fn build_index(
                 .pages_without_text
                 .push((candidate.path.clone(), without_text.clone()));
         }
+        if !ocr_pages.is_empty() {
+            report
+                .ocr_pages
+                .push((candidate.path.clone(), ocr_pages.clone()));
+        }
+        if !ocr_outcome.failed.is_empty() {
+            report.ocr_failed.push(PartialFile {
+                path: candidate.path.clone(),
+                failed_pages: ocr_outcome.failed,
+            });
+        }
         state.failed.remove(&candidate.key);
         state.files.insert(
             candidate.key.clone(),
@@ -341,6 +392,8 @@ pub fn build_index(
                 pages_without_text: without_text,
                 title: meta.title,
                 year: meta.year,
+                ocr_pages,
+                ocr_done: ocr.is_some(),
             },
         );
     }
@@ -394,6 +447,46 @@ pub(crate) fn effective_threads(threads: usize) -> usize {
     }
 }
 
+/// Extracts one file on a thread of its own with a large stack, waiting at most `timeout`.
+///
+/// On timeout the thread is left running, detached: Rust cannot stop a thread, and the
+/// extractor's own budget will normally end it soon after. Its result is then dropped.
+fn extract_with_deadline(
+    path: &Path,
+    timeout: Duration,
+) -> std::result::Result<ExtractedPdf, String> {
+    let (sender, receiver) = std::sync::mpsc::sync_channel(1);
+    let owned = path.to_path_buf();
+    let spawned = std::thread::Builder::new()
+        .name("pubsearch-extract-file".into())
+        .stack_size(EXTRACT_STACK_BYTES)
+        .spawn(move || {
+            // The receiver is gone when the file timed out; nothing is left to tell.
+            let _ = sender.send(extract_isolated(&owned));
+        });
+    if let Err(e) = spawned {
+        return Err(format!("cannot start an extraction thread ({e})"));
+    }
+    match receiver.recv_timeout(timeout) {
+        Ok(result) => result,
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+            Err(format!("timed out after {}", seconds(timeout)))
+        }
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+            Err("internal error while reading the file (extraction thread ended)".into())
+        }
+    }
+}
+
+/// `30 s`, `0.5 s`: a duration as a user reads it.
+fn seconds(d: Duration) -> String {
+    if d.subsec_nanos() == 0 {
+        format!("{} s", d.as_secs())
+    } else {
+        format!("{} s", (d.as_secs_f64() * 1000.0).round() / 1000.0)
+    }
+}
+
 /// Extracts one file, turning any panic into that file's error.
 fn extract_isolated(path: &Path) -> std::result::Result<ExtractedPdf, String> {
     match catch_unwind(AssertUnwindSafe(|| extract::extract_file(path))) {
@@ -434,7 +527,12 @@ struct Plan {
     removed_failed: Vec<String>,
 }
 
-fn plan(files: &[PathBuf], previous: &IndexState) -> Result<Plan> {
+/// `redo` marks files to extract again even when unchanged.
+fn plan(
+    files: &[PathBuf],
+    previous: &IndexState,
+    redo: &dyn Fn(&FileState) -> bool,
+) -> Result<Plan> {
     let mut plan = Plan::default();
     let mut seen = std::collections::HashSet::new();
     for path in files {
@@ -459,6 +557,7 @@ fn plan(files: &[PathBuf], previous: &IndexState) -> Result<Plan> {
         if let Some(old) = old
             && old.size == size
             && old.mtime_ns == mtime_ns
+            && !redo(old)
         {
             plan.unchanged.push(key);
             continue;
@@ -472,7 +571,7 @@ fn plan(files: &[PathBuf], previous: &IndexState) -> Result<Plan> {
             mtime_ns,
         };
         match old {
-            Some(old) if old.hash == candidate.hash => {
+            Some(old) if old.hash == candidate.hash && !redo(old) => {
                 plan.unchanged.push(key);
                 plan.touched.push(candidate);
             }
@@ -594,4 +693,43 @@ fn create_fresh(index_dir: &Path) -> Result<Index> {
     }
     let (schema, _) = build_schema();
     Ok(Index::create_in_dir(index_dir, schema)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture(relative: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(relative)
+    }
+
+    #[test]
+    fn a_file_over_the_hard_limit_is_reported_as_timed_out() {
+        // 117 pages take far longer than a millisecond to extract.
+        let path = fixture("robustness/thirdparty/sf-GeoTopo-komprimiert.pdf");
+        let result = extract_with_deadline(&path, Duration::from_millis(1));
+        assert_eq!(result.err().as_deref(), Some("timed out after 0.001 s"));
+    }
+
+    #[test]
+    fn a_file_within_the_limit_comes_back_whole() {
+        let path = fixture("robustness/malformed/control-valid-danish.pdf");
+        let pdf = extract_with_deadline(&path, DEFAULT_FILE_TIMEOUT).expect("extracts");
+        assert_eq!(pdf.pages.len(), 5);
+    }
+
+    #[test]
+    fn failures_inside_the_thread_come_back_as_reasons() {
+        let path = fixture("robustness/malformed/empty-zero-bytes.pdf");
+        let result = extract_with_deadline(&path, DEFAULT_FILE_TIMEOUT);
+        assert_eq!(result.err().as_deref(), Some("not a PDF (0 bytes)"));
+    }
+
+    #[test]
+    fn durations_read_as_seconds() {
+        assert_eq!(seconds(Duration::from_secs(30)), "30 s");
+        assert_eq!(seconds(Duration::from_millis(1500)), "1.5 s");
+    }
 }

@@ -89,8 +89,9 @@ impl Manifests {
         Ok(manifests)
     }
 
-    /// Metadata of `file`: its manifest entry, completed from `info`.
-    pub fn meta_for(&self, file: &Path, info: &PdfInfo) -> DocMeta {
+    /// Metadata of `file`: its manifest entry, completed from `info`, and failing those a title
+    /// from the first line of `first_page`.
+    pub fn meta_for(&self, file: &Path, info: &PdfInfo, first_page: &str) -> DocMeta {
         let dir = file.parent().unwrap_or(Path::new("."));
         let name = file
             .file_name()
@@ -104,7 +105,8 @@ impl Manifests {
         };
         let title = entry
             .and_then(|e| non_empty(&e.title))
-            .or_else(|| non_empty(&info.title))
+            .or_else(|| info.title.as_deref().and_then(usable_title))
+            .or_else(|| title_from_text(first_page))
             .unwrap_or_else(|| doc_stem(file));
         let year = entry
             .and_then(|e| e.year)
@@ -121,6 +123,67 @@ impl Manifests {
             publisher,
         }
     }
+}
+
+/// File endings of authoring tools that producers leave in `/Title` (`kronik_2.indd`).
+const FILE_ENDINGS: &[&str] = &[
+    ".indd", ".qxd", ".qxp", ".doc", ".docx", ".odt", ".rtf", ".pdf", ".ppt", ".pptx", ".xls",
+    ".xlsx", ".tex", ".dvi", ".ps", ".eps", ".txt", ".wpd", ".pages", ".html", ".htm",
+];
+
+/// Prefixes that Office puts before the file name in `/Title`.
+const TOOL_PREFIXES: &[&str] = &[
+    "Microsoft Word - ",
+    "Microsoft PowerPoint - ",
+    "Microsoft Excel - ",
+];
+
+/// The PDF's `/Title`, cleaned, unless it is a file name or a placeholder.
+fn usable_title(raw: &str) -> Option<String> {
+    let mut title = raw.trim();
+    for prefix in TOOL_PREFIXES {
+        title = title.strip_prefix(prefix).unwrap_or(title).trim();
+    }
+    let lower = title.to_lowercase();
+    for ending in FILE_ENDINGS {
+        if let Some(stem) = lower.strip_suffix(ending) {
+            // `Rapport om unge.doc` keeps its words; `kronik_2.indd` is a bare file name.
+            let stem = &title[..stem.len()];
+            return (stem.contains(' ') && !stem.contains('_')).then(|| stem.trim().to_owned());
+        }
+    }
+    let placeholder = [
+        "untitled",
+        "unknown",
+        "titel",
+        "title",
+        "dokument",
+        "document",
+        "microsoft word",
+    ]
+    .iter()
+    .any(|p| lower.trim_end_matches(|c: char| c.is_ascii_digit() || c == ' ') == *p);
+    let path_like = title.contains('\\')
+        || title.contains('/')
+        || (!title.contains(' ') && title.contains('_'));
+    (!title.is_empty() && !placeholder && !path_like).then(|| title.to_owned())
+}
+
+/// Most characters of a title taken from the text.
+const MAX_TEXT_TITLE_CHARS: usize = 100;
+
+/// The first line of a page that reads like a heading: some letters, not too long.
+fn title_from_text(page: &str) -> Option<String> {
+    page.lines()
+        .map(str::trim)
+        .find(|line| line.chars().filter(|c| c.is_alphabetic()).count() >= 3)
+        .map(|line| {
+            let mut title: String = line.chars().take(MAX_TEXT_TITLE_CHARS).collect();
+            if line.chars().count() > MAX_TEXT_TITLE_CHARS {
+                title.push('…');
+            }
+            title
+        })
 }
 
 /// The document id of a PDF: its file name without `.pdf`.
@@ -146,19 +209,63 @@ mod tests {
         let b = dir.path().join("b.pdf");
         let manifests = Manifests::load_for(&[a.clone(), b.clone()]).unwrap();
         let info = PdfInfo {
-            title: Some("Untitled".into()),
+            title: Some("Rapport om unge".into()),
             creation_year: Some(2021),
             ..Default::default()
         };
-        let meta = manifests.meta_for(&a, &info);
+        let meta = manifests.meta_for(&a, &info, "");
         assert_eq!(meta.title, "Årsrapport 2018");
         assert_eq!(meta.year, Some(2018));
         assert_eq!(meta.publisher, "NCFE");
-        let meta = manifests.meta_for(&b, &info);
-        assert_eq!(meta.title, "Untitled");
+        let meta = manifests.meta_for(&b, &info, "");
+        assert_eq!(meta.title, "Rapport om unge");
         assert_eq!(meta.year, Some(2021));
-        let meta = manifests.meta_for(&b, &PdfInfo::default());
+        let meta = manifests.meta_for(&b, &PdfInfo::default(), "");
         assert_eq!(meta.title, "b");
+    }
+
+    #[test]
+    fn file_names_in_the_title_give_way_to_the_first_line() {
+        let manifests = Manifests::default();
+        let file = Path::new("x/kronik-ubu.pdf");
+        let page = "\n  12\nBæredygtig eller bare dygtig?\nAf Jens Hansen";
+        for junk in [
+            "kronik_2.indd",
+            "Pressemeddelelse\\ v6",
+            "Untitled",
+            "Dokument1",
+            "  ",
+        ] {
+            let info = PdfInfo {
+                title: Some(junk.into()),
+                ..Default::default()
+            };
+            assert_eq!(
+                manifests.meta_for(file, &info, page).title,
+                "Bæredygtig eller bare dygtig?",
+                "{junk}"
+            );
+        }
+        let info = PdfInfo {
+            title: Some("Microsoft Word - Rapport om unge.docx".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            manifests.meta_for(file, &info, page).title,
+            "Rapport om unge"
+        );
+        let info = PdfInfo {
+            title: Some("Årsrapport 2019".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            manifests.meta_for(file, &info, page).title,
+            "Årsrapport 2019"
+        );
+        assert_eq!(
+            manifests.meta_for(file, &PdfInfo::default(), "").title,
+            "kronik-ubu"
+        );
     }
 
     #[test]

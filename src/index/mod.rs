@@ -69,6 +69,14 @@ pub fn open_existing(index_dir: &Path) -> Result<Option<(Index, IndexState)>> {
         });
     }
     schema::fields_of(&index.schema()).map_err(|e| corrupt(e.to_string()))?;
+    // Tantivy opens segment files lazily: a deleted or truncated one would only surface as an
+    // opaque error at the first search or write. Opening each segment here names the remedy.
+    for segment in index
+        .searchable_segments()
+        .map_err(|e| corrupt(e.to_string()))?
+    {
+        tantivy::SegmentReader::open(&segment).map_err(|e| corrupt(e.to_string()))?;
+    }
     Ok(Some((index, state)))
 }
 

@@ -54,6 +54,12 @@ pub struct FileState {
     pub title: String,
     /// Year.
     pub year: Option<u32>,
+    /// Pages whose text comes from OCR (`pubsearch index --ocr`).
+    #[serde(default)]
+    pub ocr_pages: Vec<u32>,
+    /// Whether OCR was run on the pages without text, so a later `--ocr` run need not redo it.
+    #[serde(default)]
+    pub ocr_done: bool,
 }
 
 impl IndexState {

@@ -12,6 +12,7 @@
 //! with its lexicon) and is then cheap to clone and safe to share between threads: every search
 //! takes a fresh tantivy searcher from one reader. Stored text is read only for the hits shown.
 
+pub mod documents;
 pub mod query;
 pub mod rank;
 pub mod snippet;
@@ -26,6 +27,7 @@ use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
 
+pub use documents::{DocumentInfo, StoredPage};
 pub use query::{Filter, ParsedQuery, QueryError, QueryNode, parse_query};
 pub use snippet::{DEFAULT_SNIPPET_CHARS, Snippet};
 
@@ -77,6 +79,8 @@ pub struct Hit {
     pub page: u32,
     /// Printed page label, when the PDF has one.
     pub page_label: Option<String>,
+    /// Whether the page text comes from OCR (a scanned page, `pubsearch index --ocr`).
+    pub ocr: bool,
     /// Relevance score (higher is better; comparable within one search only).
     pub score: f32,
     /// Best passage of the page.
@@ -182,7 +186,11 @@ impl Engine {
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
-            .try_into()?;
+            .try_into()
+            .map_err(|e: tantivy::TantivyError| Error::CorruptIndex {
+                path: dir.to_path_buf(),
+                reason: e.to_string(),
+            })?;
         Ok(Engine {
             inner: Arc::new(EngineInner {
                 dir: dir.to_path_buf(),
@@ -244,6 +252,22 @@ impl Engine {
             took_ms: started.elapsed().as_secs_f64() * 1000.0,
             hits,
         })
+    }
+
+    /// What a search for `query` highlights: the terms [`snippet::make_snippet`] looks for.
+    ///
+    /// # Errors
+    /// [`Error::Query`] when the query cannot be parsed.
+    pub fn highlight_terms(&self, query: &str) -> Result<rank::HighlightTerms> {
+        let parsed = parse_query(query)?;
+        let inner = &*self.inner;
+        let searcher = inner.reader.searcher();
+        let builder = rank::QueryBuilder {
+            analyzer: &inner.analyzer,
+            fields: &inner.fields,
+            searcher: &searcher,
+        };
+        Ok(builder.compile(&parsed, &[]).highlights)
     }
 
     /// The full text of page `page` (1-based) of document `doc`.
@@ -342,19 +366,21 @@ impl Engine {
                 .to_owned()
         };
         let number = |field| document.get_first(field).and_then(|v| v.as_u64());
+        let page = number(f.page)
+            .and_then(|p| u32::try_from(p).ok())
+            .unwrap_or(0);
         Hit {
             doc: text(f.doc),
             path: text(f.path),
             title: text(f.title),
             year: number(f.year).and_then(|y| u32::try_from(y).ok()),
             kind: text(f.kind),
-            page: number(f.page)
-                .and_then(|p| u32::try_from(p).ok())
-                .unwrap_or(0),
+            page,
             page_label: document
                 .get_first(f.page_label)
                 .and_then(|v| v.as_str())
                 .map(str::to_owned),
+            ocr: self.is_ocr_page(&text(f.key), page),
             score,
             snippet: String::new(),
             highlights: Vec::new(),

@@ -4,4 +4,5 @@ mod cli;
 mod extract;
 mod index;
 mod relevance;
+mod robustness;
 mod util;
