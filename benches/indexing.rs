@@ -59,8 +59,13 @@ fn index_build(c: &mut Criterion) {
             b.iter(|| {
                 let dir = tempfile::tempdir().expect("temp dir");
                 black_box(
-                    build_index(dir.path(), &[corpus.clone()], &IndexOptions::default(), &|_| {})
-                        .expect("indexes"),
+                    build_index(
+                        dir.path(),
+                        &[corpus.clone()],
+                        &IndexOptions::default(),
+                        &|_| {},
+                    )
+                    .expect("indexes"),
                 )
             });
         });

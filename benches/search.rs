@@ -44,7 +44,10 @@ fn bench_corpus(c: &mut Criterion, name: &str, engine: &Engine) {
             });
         });
     }
-    for (label, options) in [("all/search_only", &search_only), ("all/with_snippets", &with_snippets)] {
+    for (label, options) in [
+        ("all/search_only", &search_only),
+        ("all/with_snippets", &with_snippets),
+    ] {
         group.bench_function(label, |b| {
             let mut i = 0;
             b.iter(|| {
@@ -79,7 +82,11 @@ fn bench_corpus(c: &mut Criterion, name: &str, engine: &Engine) {
         b.iter(|| {
             i += 1;
             let (terms, text) = &cases[i % cases.len()];
-            black_box(make_snippet(text, terms, pubsearch::search::DEFAULT_SNIPPET_CHARS))
+            black_box(make_snippet(
+                text,
+                terms,
+                pubsearch::search::DEFAULT_SNIPPET_CHARS,
+            ))
         });
     });
     group.finish();

@@ -52,9 +52,18 @@ pub fn generated_corpus(pages: usize) -> PathBuf {
 /// An index of `corpus` under the data dir (built, or brought up to date).
 pub fn index_of(corpus: &Path, name: &str) -> Engine {
     let dir = data_dir().join(format!("{name}-index"));
-    eprintln!("bench: indexing {} into {}", corpus.display(), dir.display());
-    build_index(&dir, &[corpus.to_path_buf()], &IndexOptions::default(), &|_| {})
-        .expect("corpus indexes");
+    eprintln!(
+        "bench: indexing {} into {}",
+        corpus.display(),
+        dir.display()
+    );
+    build_index(
+        &dir,
+        &[corpus.to_path_buf()],
+        &IndexOptions::default(),
+        &|_| {},
+    )
+    .expect("corpus indexes");
     Engine::open(&dir).expect("index opens")
 }
 

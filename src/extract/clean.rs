@@ -236,9 +236,7 @@ fn is_wrapped_in_cell(left: &str, right: &str, vocab: &Vocabulary) -> bool {
     }
     let (l, r) = (left.to_lowercase(), right.to_lowercase());
     let count = |w: &str| vocab.words.get(w).copied().unwrap_or(0);
-    count(&format!("{l}{r}")) >= 1
-        || (count(&l) <= 1 && count(&r) <= 1)
-        || r.chars().count() == 1
+    count(&format!("{l}{r}")) >= 1 || (count(&l) <= 1 && count(&r) <= 1) || r.chars().count() == 1
 }
 
 /// Re-joins line-end hyphenation within one page.

@@ -10,8 +10,8 @@
 //! Design: text per code is resolved in priority order ToUnicode → encoding glyph name →
 //! base encoding, because producers' ToUnicode maps are the most direct statement of intent,
 //! while pdfTeX-style fonts without one still carry glyph names. For simple fonts the text
-//! table is computed once at load. Missing widths fall back to built-in approximations of the
-//! standard 14 fonts (Helvetica, Times, Courier), which is enough to place word gaps.
+//! table is computed once at load. Missing widths fall back to the metrics of the standard 14
+//! fonts ([`super::stdmetrics`]), since glyph positions depend on them.
 //!
 //! Known limits: font programs are not parsed, so built-in encodings of embedded Type 1/CFF
 //! fonts and TrueType `cmap` tables are unknown; CID fonts without a ToUnicode map and with a
@@ -24,6 +24,7 @@ use lopdf::{Dictionary, Document, Object};
 use super::cmap::CMap;
 use super::encoding::{BaseEncoding, SimpleEncoding};
 use super::pdfobj::{self, Budget};
+use super::stdmetrics::StdMetrics;
 
 /// One decoded code of a shown string.
 #[derive(Debug, Clone)]
@@ -369,75 +370,6 @@ fn parse_cid_widths(
             }
             None => break,
         }
-    }
-}
-
-/// Approximate metrics of the standard 14 fonts, for fonts without `/Widths`.
-#[derive(Debug, Clone, Copy)]
-enum StdMetrics {
-    Helvetica,
-    Times,
-    Courier,
-}
-
-/// Helvetica widths for ASCII 32..=126 (thousandths of an em).
-const HELVETICA: [u16; 95] = [
-    278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, 556, 556, 556,
-    556, 556, 556, 556, 556, 556, 556, 278, 278, 584, 584, 584, 556, 1015, 667, 667, 722, 722, 667,
-    611, 778, 722, 278, 500, 667, 556, 833, 722, 778, 667, 778, 722, 667, 611, 722, 667, 944, 667,
-    667, 611, 278, 278, 278, 469, 556, 333, 556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500,
-    222, 833, 556, 556, 556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584,
-];
-
-/// Times-Roman widths for ASCII 32..=126.
-const TIMES: [u16; 95] = [
-    250, 333, 408, 500, 500, 833, 778, 180, 333, 333, 500, 564, 250, 333, 250, 278, 500, 500, 500,
-    500, 500, 500, 500, 500, 500, 500, 278, 278, 564, 564, 564, 444, 921, 722, 667, 667, 722, 611,
-    556, 722, 722, 333, 389, 722, 611, 889, 722, 722, 556, 722, 667, 556, 611, 722, 722, 944, 722,
-    722, 611, 333, 278, 333, 469, 500, 333, 444, 500, 444, 500, 444, 333, 500, 500, 278, 278, 500,
-    278, 778, 500, 500, 500, 500, 333, 389, 278, 500, 500, 722, 500, 500, 444, 480, 200, 480, 541,
-];
-
-impl StdMetrics {
-    fn for_name(name: &str) -> Self {
-        if name.contains("courier") || name.contains("mono") {
-            Self::Courier
-        } else if name.contains("times")
-            || name.contains("serif") && !name.contains("sans")
-            || name.contains("roman")
-        {
-            Self::Times
-        } else {
-            Self::Helvetica
-        }
-    }
-
-    /// Width (size 1) of the glyph showing `text`.
-    fn width(self, text: &str) -> f32 {
-        let Some(c) = text.chars().next() else {
-            return 0.5;
-        };
-        let w = match self {
-            Self::Courier => 600,
-            Self::Helvetica | Self::Times => {
-                let table = if matches!(self, Self::Times) {
-                    &TIMES
-                } else {
-                    &HELVETICA
-                };
-                let idx = (c as usize).wrapping_sub(32);
-                match c {
-                    'æ' => 889,
-                    'Æ' => 1000,
-                    'ø' | 'å' => 556,
-                    'Ø' => 778,
-                    'Å' | 'Ä' | 'Ö' => 667,
-                    '\u{a0}' => 278,
-                    _ => table.get(idx).copied().unwrap_or(556),
-                }
-            }
-        };
-        f32::from(w) / 1000.0 * text.chars().count().max(1) as f32
     }
 }
 

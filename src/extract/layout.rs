@@ -699,12 +699,16 @@ fn line_of(frags: &[Frag], members: &[usize]) -> String {
         let f = &frags[i];
         let collides = runs.last().is_some_and(|run| {
             let from = run.partition_point(|g| g.u + g.w <= f.u0);
-            run.get(from..).unwrap_or_default().iter().filter(|g| visible(g)).any(|p| {
-                f.glyphs.iter().filter(|g| visible(g)).any(|g| {
-                    let overlap = (p.u + p.w).min(g.u + g.w) - p.u.max(g.u);
-                    overlap > 0.3 * p.w.min(g.w).max(0.1 * f.s)
+            run.get(from..)
+                .unwrap_or_default()
+                .iter()
+                .filter(|g| visible(g))
+                .any(|p| {
+                    f.glyphs.iter().filter(|g| visible(g)).any(|g| {
+                        let overlap = (p.u + p.w).min(g.u + g.w) - p.u.max(g.u);
+                        overlap > 0.3 * p.w.min(g.w).max(0.1 * f.s)
+                    })
                 })
-            })
         });
         match runs.last_mut() {
             Some(run) if !collides => {

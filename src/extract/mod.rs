@@ -28,6 +28,7 @@ mod fonts;
 mod glyphlist;
 mod layout;
 mod pdfobj;
+mod stdmetrics;
 
 use std::collections::HashSet;
 use std::panic::{AssertUnwindSafe, catch_unwind};

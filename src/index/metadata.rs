@@ -138,11 +138,17 @@ const TOOL_PREFIXES: &[&str] = &[
     "Microsoft Excel - ",
 ];
 
+/// Suffixes that web tools put after the file name in `/Title`.
+const TOOL_SUFFIXES: &[&str] = &[" - Google Docs", " - Google Dokumenter"];
+
 /// The PDF's `/Title`, cleaned, unless it is a file name or a placeholder.
 fn usable_title(raw: &str) -> Option<String> {
     let mut title = raw.trim();
     for prefix in TOOL_PREFIXES {
         title = title.strip_prefix(prefix).unwrap_or(title).trim();
+    }
+    for suffix in TOOL_SUFFIXES {
+        title = title.strip_suffix(suffix).unwrap_or(title).trim();
     }
     let lower = title.to_lowercase();
     for ending in FILE_ENDINGS {

@@ -74,6 +74,8 @@ pub struct ItemTerms {
     pub fuzzy: Vec<(String, u8)>,
     /// Whether this item counts for snippet choice (not a stop word).
     pub content: bool,
+    /// For a phrase: the terms of each of its words, in order; matched only as a sequence.
+    pub phrase: Vec<ItemTerms>,
 }
 
 /// Which fields a word query looks in.
@@ -414,6 +416,12 @@ fn item_terms(words: &[WordTerms], content: bool) -> ItemTerms {
         }
         // The parts of a compound query word, written apart on the page.
         item.stems.extend(word.part_stems.iter().cloned());
+    }
+    if words.len() > 1 {
+        item.phrase = words
+            .iter()
+            .map(|w| item_terms(std::slice::from_ref(w), true))
+            .collect();
     }
     item
 }

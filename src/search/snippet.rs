@@ -43,21 +43,39 @@ struct Match {
 pub fn make_snippet(text: &str, terms: &HighlightTerms, max_chars: usize) -> Snippet {
     let max_chars = max_chars.max(20);
     let words = normalize::split_words(text);
+    // Phrases first: a phrase lights up only where its words stand in order.
+    let mut phrase_word: Vec<Option<usize>> = vec![None; words.len()];
+    for (item, item_terms) in terms.items.iter().enumerate() {
+        let n = item_terms.phrase.len();
+        if n < 2 || n > words.len() {
+            continue;
+        }
+        for start in 0..=words.len() - n {
+            let fits = item_terms.phrase.iter().enumerate().all(|(k, part)| {
+                phrase_word[start + k].is_none() && matches_item(&words[start + k].text, part)
+            });
+            if fits {
+                phrase_word[start..start + n]
+                    .iter_mut()
+                    .for_each(|slot| *slot = Some(item));
+            }
+        }
+    }
     let matches: Vec<Match> = words
         .iter()
-        .filter_map(|word| {
-            terms
-                .items
-                .iter()
-                .enumerate()
-                .find_map(|(item, item_terms)| {
-                    matches_item(&word.text, item_terms).then_some(Match {
-                        start: word.start,
-                        end: word.end,
-                        item,
-                        content: item_terms.content,
-                    })
+        .zip(&phrase_word)
+        .filter_map(|(word, phrase_item)| {
+            let item = phrase_item.or_else(|| {
+                terms.items.iter().position(|item_terms| {
+                    item_terms.phrase.len() < 2 && matches_item(&word.text, item_terms)
                 })
+            })?;
+            Some(Match {
+                start: word.start,
+                end: word.end,
+                item,
+                content: terms.items[item].content,
+            })
         })
         .collect();
     let (from, to) = best_window(&matches, max_chars);

@@ -5,4 +5,5 @@ mod extract;
 mod index;
 mod relevance;
 mod robustness;
+mod search;
 mod util;

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use pubsearch::SearchOptions;
 
-use crate::util::{corpus_engine, fixture, read_queries};
+use crate::util::{QueryCase, corpus_engine, fixture, read_queries};
 
 #[derive(Debug, Default, Clone, Copy)]
 struct Tally {
@@ -37,15 +37,12 @@ impl Tally {
     }
 }
 
-#[test]
-fn public_queries_find_the_right_page() {
-    let engine = corpus_engine();
-    let cases = read_queries(&fixture("queries.tsv"));
-    assert!(cases.len() >= 50, "{} queries", cases.len());
+/// Runs every case through `engine` and prints the table by kind.
+fn evaluate(engine: &pubsearch::Engine, cases: &[QueryCase]) -> (BTreeMap<String, Tally>, Tally) {
     let mut by_kind: BTreeMap<String, Tally> = BTreeMap::new();
     let mut total = Tally::default();
     let mut misses = Vec::new();
-    for case in &cases {
+    for case in cases {
         let options = SearchOptions {
             limit: 10,
             ..SearchOptions::default()
@@ -107,7 +104,15 @@ fn public_queries_find_the_right_page() {
     }
     row("all", &total);
     println!("not first:\n{}", misses.join("\n"));
+    (by_kind, total)
+}
 
+#[test]
+fn public_queries_find_the_right_page() {
+    let engine = corpus_engine();
+    let cases = read_queries(&fixture("queries.tsv"));
+    assert!(cases.len() >= 50, "{} queries", cases.len());
+    let (by_kind, total) = evaluate(engine, &cases);
     let mut failures = Vec::new();
     for (kind, t) in &by_kind {
         if t.share(t.page_at_5) < 0.95 {
@@ -136,5 +141,37 @@ fn public_queries_find_the_right_page() {
         failures.is_empty(),
         "relevance below the bar:\n{}",
         failures.join("\n")
+    );
+}
+
+/// The real Danish PDFs from public repositories, with queries the ranking was not tuned on.
+#[test]
+fn real_danish_queries_find_the_right_page() {
+    let dir = fixture("real-danish");
+    let index = tempfile::tempdir().expect("temp dir");
+    pubsearch::build_index(
+        index.path(),
+        &[dir.clone()],
+        &pubsearch::IndexOptions::default(),
+        &|_| {},
+    )
+    .expect("real-danish indexes");
+    let engine = pubsearch::Engine::open(index.path()).expect("opens");
+    let cases = read_queries(&dir.join("queries.tsv"));
+    assert_eq!(cases.len(), 33);
+    let (_, total) = evaluate(&engine, &cases);
+    assert_eq!(
+        total.doc_at_5, total.n,
+        "right document in the top 5 for every query"
+    );
+    assert!(
+        total.share(total.page_at_5) >= 0.95,
+        "page@5 {:.3}",
+        total.share(total.page_at_5)
+    );
+    assert!(
+        total.share(total.page_at_1) >= 0.85,
+        "page@1 {:.3}",
+        total.share(total.page_at_1)
     );
 }
