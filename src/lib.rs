@@ -11,6 +11,10 @@
 //!    stems before folded forms) and cuts a highlighted snippet of each hit;
 //! 5. the `pubsearch` binary is a thin command-line layer over these.
 //!
+//! Beside the pipeline: [`ocr`] reads pages without a text layer with tesseract (step 1, when
+//! [`IndexOptions::ocr`] is set), and [`export`] cites pages and exports an index to
+//! OpenSearch.
+//!
 //! ```no_run
 //! use std::path::{Path, PathBuf};
 //! use pubsearch::{Engine, IndexOptions, SearchOptions, build_index};

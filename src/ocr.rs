@@ -8,7 +8,8 @@
 //! 1. the page's own image XObject, when the page draws exactly one large image: a scan usually
 //!    is one. JPEG data (`/DCTDecode`) goes to tesseract byte for byte; 8-bit gray or RGB and
 //!    1-bit `/FlateDecode` images are written as PNM (PGM, PPM, PBM). No re-rendering, no loss;
-//! 2. otherwise `pdftoppm` (poppler-utils) renders the page at [`RENDER_DPI`] dpi in gray.
+//! 2. otherwise, or when tesseract cannot read that image, `pdftoppm` (poppler-utils) renders
+//!    the page at [`RENDER_DPI`] dpi in gray.
 //!
 //! Design decision: OCR runs external programs rather than linking an OCR library, so that the
 //! build needs no system libraries and pubsearch works unchanged where tesseract is absent.
@@ -21,6 +22,7 @@
 //! de-hyphenated; the language is Danish only ([`OCR_LANGUAGE`]).
 
 use std::io::Read;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -40,6 +42,8 @@ pub const RENDER_DPI: u32 = 300;
 pub const MAX_OUTPUT_BYTES: usize = 4 << 20;
 /// Most bytes an image may decode to before it is handed to pdftoppm instead.
 const MAX_IMAGE_BYTES: usize = 256 << 20;
+/// Stack of the thread that parses a PDF for its page images (deep but bounded recursion).
+const OCR_STACK_BYTES: usize = 256 * 1024 * 1024;
 /// Smallest image side (pixels) taken as a page scan.
 const MIN_SCAN_PIXELS: i64 = 400;
 
@@ -93,8 +97,14 @@ impl Ocr {
         list.arg("--list-langs");
         let output = run_bounded(&mut list, Duration::from_secs(30), 64 << 10)
             .map_err(|e| OcrError::Unavailable(format!("`tesseract --list-langs` failed: {e}")))?;
-        let langs = String::from_utf8_lossy(&output.stdout);
-        if !langs.lines().any(|l| l.trim() == OCR_LANGUAGE) {
+        // Tesseract 3 listed the languages on stderr, later versions on stdout.
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        if !stdout
+            .lines()
+            .chain(stderr.lines())
+            .any(|l| l.trim() == OCR_LANGUAGE)
+        {
             return Err(OcrError::Unavailable(format!(
                 "tesseract has no `{OCR_LANGUAGE}` language data"
             )));
@@ -113,8 +123,10 @@ impl Ocr {
 
     /// Recognises every page of `pdf` (read from `path`) that has no text, and puts the OCR text
     /// in its place.
+    ///
+    /// The PDF is parsed again (for its images) on a thread with a large stack and behind
+    /// `catch_unwind`, like extraction, so a hostile file costs only its own OCR.
     pub fn fill_pages_without_text(&self, path: &Path, pdf: &mut ExtractedPdf) -> OcrOutcome {
-        let mut outcome = OcrOutcome::default();
         let failed_before: Vec<u32> = pdf.failed_pages.iter().map(|f| f.number).collect();
         let wanted: Vec<u32> = pdf
             .pages
@@ -123,8 +135,35 @@ impl Ocr {
             .map(|p| p.number)
             .collect();
         if wanted.is_empty() {
-            return outcome;
+            return OcrOutcome::default();
         }
+        let all_failed = |reason: &str| OcrOutcome {
+            recognised: Vec::new(),
+            failed: wanted
+                .iter()
+                .map(|&number| PageFailure {
+                    number,
+                    reason: reason.to_owned(),
+                })
+                .collect(),
+        };
+        std::thread::scope(|scope| {
+            let worker = std::thread::Builder::new()
+                .name("pubsearch-ocr".into())
+                .stack_size(OCR_STACK_BYTES)
+                .spawn_scoped(scope, || {
+                    catch_unwind(AssertUnwindSafe(|| self.fill(path, pdf, &wanted)))
+                });
+            match worker.map(|handle| handle.join()) {
+                Ok(Ok(Ok(outcome))) => outcome,
+                Ok(_) => all_failed("internal error during OCR"),
+                Err(e) => all_failed(&format!("cannot start an OCR thread ({e})")),
+            }
+        })
+    }
+
+    fn fill(&self, path: &Path, pdf: &mut ExtractedPdf, wanted: &[u32]) -> OcrOutcome {
+        let mut outcome = OcrOutcome::default();
         let document = std::fs::read(path).ok().and_then(|bytes| {
             let options = lopdf::LoadOptions {
                 max_decompressed_size: Some(MAX_IMAGE_BYTES),
@@ -136,7 +175,7 @@ impl Ocr {
             .as_ref()
             .map(lopdf::Document::get_pages)
             .unwrap_or_default();
-        for number in wanted {
+        for &number in wanted {
             let image = document
                 .as_ref()
                 .zip(page_ids.get(&number))
@@ -155,7 +194,8 @@ impl Ocr {
         outcome
     }
 
-    /// OCR of one page: of `image` when given, else of the page rendered by pdftoppm.
+    /// OCR of one page: of `image` when given (and, should tesseract not read it, of the page
+    /// rendered by pdftoppm), else of the rendered page.
     fn recognise(
         &self,
         path: &Path,
@@ -163,18 +203,29 @@ impl Ocr {
         image: Option<PageImage>,
     ) -> Result<String, String> {
         let work = WorkDir::new().map_err(|e| format!("cannot make a temporary folder: {e}"))?;
-        let image_path = match image {
-            Some(image) => {
-                let file = work.path.join(image.file_name);
-                std::fs::write(&file, &image.bytes)
-                    .map_err(|e| format!("cannot write the page image: {e}"))?;
-                file
+        if let Some(image) = image {
+            let file = work.path.join(image.file_name);
+            std::fs::write(&file, &image.bytes)
+                .map_err(|e| format!("cannot write the page image: {e}"))?;
+            match self.tesseract(&file) {
+                Err(e) if self.can_render() => {
+                    let rendered = self.render(path, number, &work.path)?;
+                    return self
+                        .tesseract(&rendered)
+                        .map_err(|again| format!("{e}; on the rendered page: {again}"));
+                }
+                result => return result,
             }
-            None => self.render(path, number, &work.path)?,
-        };
+        }
+        let rendered = self.render(path, number, &work.path)?;
+        self.tesseract(&rendered)
+    }
+
+    /// The text tesseract reads in the image file `image`.
+    fn tesseract(&self, image: &Path) -> Result<String, String> {
         let mut tesseract = Command::new(&self.tesseract);
         tesseract
-            .arg(&image_path)
+            .arg(image)
             .arg("stdout")
             .args(["-l", OCR_LANGUAGE, "--psm", "3"])
             .env("OMP_THREAD_LIMIT", "1");
@@ -225,6 +276,16 @@ fn page_image(doc: &lopdf::Document, page: lopdf::ObjectId, can_render: bool) ->
     let is_scan =
         images.len() == 1 && largest.width >= MIN_SCAN_PIXELS && largest.height >= MIN_SCAN_PIXELS;
     if !is_scan && can_render {
+        return None;
+    }
+    // Samples whose meaning the PDF changes (palettes, /Decode, stencil masks, CMYK) would
+    // reach tesseract wrong: such pages are rendered instead.
+    let dict = largest.origin_dict;
+    let plain_colours = matches!(
+        largest.color_space.as_deref(),
+        Some("DeviceGray" | "DeviceRGB" | "CalGray" | "CalRGB" | "ICCBased")
+    );
+    if !plain_colours || dict.has(b"Decode") || dict.has(b"ImageMask") {
         return None;
     }
     let filters = largest.filters.clone().unwrap_or_default();

@@ -20,7 +20,7 @@
 //! split off, to keep false splits rare.
 
 use std::collections::{HashMap, HashSet};
-use std::io::{BufRead, Write};
+use std::io::Write;
 use std::path::Path;
 
 use super::stem::stem;
@@ -116,9 +116,14 @@ impl Lexicon {
 
     /// Adds `count` occurrences of `word`.
     pub fn add(&mut self, word: &str, count: u32) {
+        self.add_stemmed(word, count, stem(word));
+    }
+
+    /// Adds `count` occurrences of `word`, whose stem is `word_stem`.
+    fn add_stemmed(&mut self, word: &str, count: u32, word_stem: String) {
         let entry = self.words.entry(word.to_owned()).or_insert(0);
         *entry = entry.saturating_add(count);
-        let entry = self.stems.entry(stem(word)).or_insert(0);
+        let entry = self.stems.entry(word_stem).or_insert(0);
         *entry = entry.saturating_add(count);
     }
 
@@ -314,15 +319,14 @@ impl Lexicon {
     /// # Errors
     /// Fails when the file cannot be read.
     pub fn load(path: &Path) -> std::io::Result<Lexicon> {
-        let file = std::fs::File::open(path)?;
+        let text = std::fs::read_to_string(path)?;
         let mut lexicon = Lexicon::new();
-        for line in std::io::BufReader::new(file).lines() {
-            lexicon.add_tsv(&line?);
-        }
+        lexicon.add_tsv(&text);
         Ok(lexicon)
     }
 
-    /// Writes the lexicon as sorted `word<TAB>count` lines.
+    /// Writes the lexicon as sorted `word<TAB>count<TAB>stem` lines, then `head<TAB>head` lines.
+    /// The stem column spares [`Lexicon::load`] stemming every word when an index is opened.
     ///
     /// # Errors
     /// Fails when the file cannot be written.
@@ -331,7 +335,7 @@ impl Lexicon {
         entries.sort_unstable();
         let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
         for (word, count) in entries {
-            writeln!(out, "{word}\t{count}")?;
+            writeln!(out, "{word}\t{count}\t{}", stem(word))?;
         }
         let mut heads: Vec<&String> = self.heads.iter().collect();
         heads.sort_unstable();
@@ -350,7 +354,11 @@ impl Lexicon {
             if count == HEAD_MARK {
                 self.heads.insert(word.to_owned());
             } else if let Ok(count) = count.trim().parse::<u32>() {
-                self.add(word, count);
+                // A saved lexicon carries each word's stem; the seed list does not.
+                match fields.next().filter(|s| !s.is_empty()) {
+                    Some(saved) => self.add_stemmed(word, count, saved.to_owned()),
+                    None => self.add(word, count),
+                }
             }
         }
     }

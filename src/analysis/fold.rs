@@ -11,6 +11,10 @@
 
 /// Folds a lower-case word to its ASCII-ish key.
 pub fn fold(word: &str) -> String {
+    // Plain ASCII without `aa`, `ae` or `oe` folds to itself; most words are such.
+    if word.is_ascii() && !["aa", "ae", "oe"].iter().any(|pair| word.contains(pair)) {
+        return word.to_owned();
+    }
     let mut spelled = String::with_capacity(word.len() + 4);
     for c in word.chars() {
         match c {

@@ -163,8 +163,8 @@ impl Default for Analyzer {
 
 /// A tantivy [`Tokenizer`] for one [`Flavour`] of Danish terms.
 ///
-/// Each clone keeps its own cache of compound splits, so a writer thread splits each distinct
-/// word once.
+/// Each clone keeps its own cache of the terms of each word (stem and compound parts), so a
+/// writer thread stems and splits each distinct word once.
 #[derive(Debug, Clone)]
 pub struct DanishTokenizer {
     flavour: Flavour,
@@ -172,7 +172,7 @@ pub struct DanishTokenizer {
     cache: HashMap<String, Vec<String>>,
 }
 
-/// Most distinct words a tokenizer remembers the split of.
+/// Most distinct words a tokenizer remembers the terms of.
 const MAX_CACHED_SPLITS: usize = 200_000;
 
 impl DanishTokenizer {
@@ -197,16 +197,9 @@ impl DanishTokenizer {
             };
             match self.flavour {
                 Flavour::Exact => push(word.text.clone()),
-                Flavour::Stemmed => {
-                    push(stem::stem(&word.text));
-                    for part in self.parts(&word.text) {
-                        push(stem::stem(&part));
-                    }
-                }
-                Flavour::Folded => {
-                    push(stem::stem(&fold::fold(&word.text)));
-                    for part in self.parts(&word.text) {
-                        push(stem::stem(&fold::fold(&part)));
+                Flavour::Stemmed | Flavour::Folded => {
+                    for term in self.terms(&word.text) {
+                        push(term.clone());
                     }
                 }
             }
@@ -214,16 +207,28 @@ impl DanishTokenizer {
         tokens
     }
 
-    fn parts(&mut self, word: &str) -> Vec<String> {
-        if let Some(parts) = self.cache.get(word) {
-            return parts.clone();
+    /// The stemmed (or folded) terms of `word`: its own, then those of its compound parts.
+    /// Cached, since a page repeats its words and stemming and splitting dominate indexing.
+    fn terms(&mut self, word: &str) -> &[String] {
+        if !self.cache.contains_key(word) {
+            let term = |w: &str| match self.flavour {
+                Flavour::Folded => stem::stem(&fold::fold(w)),
+                Flavour::Exact | Flavour::Stemmed => stem::stem(w),
+            };
+            let mut terms = vec![term(word)];
+            terms.extend(
+                self.lexicon
+                    .split(word)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|part| term(part)),
+            );
+            if self.cache.len() >= MAX_CACHED_SPLITS {
+                self.cache.clear();
+            }
+            self.cache.insert(word.to_owned(), terms);
         }
-        let parts = self.lexicon.split(word).unwrap_or_default();
-        if self.cache.len() >= MAX_CACHED_SPLITS {
-            self.cache.clear();
-        }
-        self.cache.insert(word.to_owned(), parts.clone());
-        parts
+        self.cache.get(word).map_or(&[], Vec::as_slice)
     }
 }
 

@@ -9,7 +9,7 @@
 //! (hyphens, slashes, punctuation) separates words, so `SSP-konsulent` is the two words `ssp` and
 //! `konsulent` at adjacent positions and a phrase query for it still matches.
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 
 /// One word of the input with its place in it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,7 +68,18 @@ pub fn split_words(text: &str) -> Vec<Word> {
 }
 
 fn push_word(words: &mut Vec<Word>, (start, end, raw): (usize, usize, String)) {
-    let text = normalize_word(&raw);
+    // Most words of a page are already normal and lower-case: keep their buffer.
+    let already_normal = raw
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        || (!raw.chars().any(char::is_uppercase)
+            && is_nfkc_quick(raw.chars()) == IsNormalized::Yes
+            && raw.chars().all(|c| c.to_lowercase().eq(std::iter::once(c))));
+    let text = if already_normal {
+        raw
+    } else {
+        normalize_word(&raw)
+    };
     if text.is_empty() || text.len() > MAX_WORD_BYTES {
         return;
     }
@@ -79,6 +90,11 @@ fn push_word(words: &mut Vec<Word>, (start, end, raw): (usize, usize, String)) {
 pub fn normalize_word(raw: &str) -> String {
     if raw.is_ascii() {
         return raw.to_ascii_lowercase();
+    }
+    // Almost every word is already in NFKC (`æøå` precomposed); the quick check says so without
+    // the decompose-recompose round trip, and NFKC of such a word is the word itself.
+    if is_nfkc_quick(raw.chars()) == IsNormalized::Yes {
+        return raw.chars().flat_map(char::to_lowercase).collect();
     }
     raw.nfkc().flat_map(char::to_lowercase).collect()
 }

@@ -15,10 +15,11 @@ pub fn run(args: &ShowArgs) -> Result<()> {
         .as_ref()
         .map(|l| format!(", s. {l}"))
         .unwrap_or_default();
+    let ocr = if page.ocr { " (text from OCR)" } else { "" };
     writeln!(
         out,
-        "{} — page {} of {}{}",
-        page.title, page.page, page.pages, label
+        "{} — page {} of {}{}{}",
+        page.title, page.page, page.pages, label, ocr
     )?;
     writeln!(out)?;
     writeln!(out, "{}", page.text.trim_end())?;

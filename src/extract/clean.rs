@@ -14,6 +14,12 @@
 //! (`og`, `eller`…) keeps the hyphen; otherwise the word is joined, because line-end
 //! hyphenation of ordinary words is far more common than compounds broken at their hyphen.
 //!
+//! Words wrapped without a hyphen in a narrow table cell are re-joined when the layout marked
+//! the line as filling its column ([`WRAP_MARK`]) and the next line goes on in lower case,
+//! provided the glued word occurs in the document, or neither half does, or the continuation
+//! is one letter; without the mark, only when the glued word occurs elsewhere and one half
+//! does not.
+//!
 //! Known limits: no dictionary, so a lower-case compound that is broken at its own hyphen and
 //! never appears elsewhere is joined (`kvalitets-sikring` → `kvalitetssikring` is then right
 //! by luck, `it-løsning` written lower-case would lose its hyphen).
@@ -337,10 +343,16 @@ fn join_hyphens(page: &str, vocab: &Vocabulary) -> String {
         if again && let Some(cur) = lines.get_mut(i) {
             cur.push_str(&rest);
         }
-        if let Some(next) = lines.get_mut(j) {
-            *next = if again { String::new() } else { rest };
-        }
-        if !again {
+        if again {
+            lines.remove(j);
+        } else if rest.is_empty() {
+            // The continuation took the whole line: no blank line is left behind.
+            lines.remove(j);
+            i += 1;
+        } else {
+            if let Some(next) = lines.get_mut(j) {
+                *next = rest;
+            }
             i += 1;
         }
     }
@@ -441,6 +453,19 @@ mod tests {
         assert_eq!(
             clean_document(pages)[0],
             "Respondentgruppe\n\nKommunale\nledere"
+        );
+    }
+
+    #[test]
+    fn a_marked_cell_line_is_joined_only_to_a_continuation() {
+        let m = WRAP_MARK;
+        let pages = vec![format!(
+            "Mentoruddannelse{m}\nn\nForældrecoachudd{m}\nannelsen\nUdenlandske{m}\ndelegationer"
+        )];
+        let pages = [pages, vec!["de udenlandske gæster".to_string()]].concat();
+        assert_eq!(
+            clean_document(pages)[0],
+            "Mentoruddannelsen\n\nForældrecoachuddannelsen\n\nUdenlandske\ndelegationer"
         );
     }
 

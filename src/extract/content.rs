@@ -122,6 +122,11 @@ pub struct PageGeometry {
     pub rotate: i32,
 }
 
+/// Invisible format characters: bidi embeddings and isolates, zero-width marks, BOM.
+fn is_format_control(c: char) -> bool {
+    matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{206f}' | '\u{feff}')
+}
+
 /// An `/ActualText` span being collected.
 #[derive(Debug)]
 struct ActualSpan {
@@ -360,8 +365,12 @@ impl<'a> Interpreter<'a> {
             b"BMC" => self.marked_depth += 1,
             b"BDC" => {
                 self.marked_depth += 1;
+                // An ActualText of bidi or other format controls only (Skia wraps every run,
+                // its spaces included, in U+202D…U+202C) says nothing about the text: the
+                // glyphs it covers are kept, so word gaps stay visible to the layout.
                 if self.actual.is_none()
                     && let Some(text) = self.actual_text(args.get(1), resources)
+                    && (text.is_empty() || !text.chars().all(is_format_control))
                 {
                     self.actual = Some(ActualSpan {
                         text,

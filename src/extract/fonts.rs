@@ -13,9 +13,11 @@
 //! table is computed once at load. Missing widths fall back to the metrics of the standard 14
 //! fonts ([`super::stdmetrics`]), since glyph positions depend on them.
 //!
-//! Known limits: font programs are not parsed, so built-in encodings of embedded Type 1/CFF
-//! fonts and TrueType `cmap` tables are unknown; CID fonts without a ToUnicode map and with a
-//! non-Unicode character collection (e.g. Adobe-Japan1) give no text.
+//! Known limits: font programs are not parsed, except the `cmap` table of an embedded
+//! TrueType font as a last resort without ToUnicode ([`super::truetype`]), so built-in
+//! encodings of embedded Type 1/CFF fonts are unknown; CID fonts without a ToUnicode map, with
+//! a non-Unicode character collection (e.g. Adobe-Japan1) and no TrueType program give no
+//! text.
 
 use std::collections::HashMap;
 
@@ -25,6 +27,7 @@ use super::cmap::CMap;
 use super::encoding::{BaseEncoding, SimpleEncoding};
 use super::pdfobj::{self, Budget};
 use super::stdmetrics::StdMetrics;
+use super::truetype::{self, Cmaps};
 
 /// One decoded code of a shown string.
 #[derive(Debug, Clone)]
@@ -59,6 +62,8 @@ pub enum FontKind {
         default_width: f32,
         /// Codes are Unicode when no ToUnicode exists (Unicode character collection).
         unicode_collection: bool,
+        /// Text by CID from the embedded TrueType font's cmap (used without ToUnicode).
+        cid_text: HashMap<u32, String>,
     },
 }
 
@@ -109,7 +114,7 @@ impl Font {
         if subtype == b"Type0" {
             return Self::load_type0(doc, dict, to_unicode, budget);
         }
-        Self::load_simple(doc, dict, subtype, to_unicode)
+        Self::load_simple(doc, dict, subtype, to_unicode, budget)
     }
 
     fn load_simple(
@@ -117,6 +122,7 @@ impl Font {
         dict: &Dictionary,
         subtype: &[u8],
         to_unicode: Option<CMap>,
+        budget: &Budget,
     ) -> Self {
         let base_font = pdfobj::get_name(doc, dict, b"BaseFont").unwrap_or_default();
         let base_name = String::from_utf8_lossy(base_font).to_ascii_lowercase();
@@ -173,6 +179,22 @@ impl Font {
             for (c, slot) in (0..=255u8).zip(text.iter_mut()) {
                 if let Some(t) = tu.lookup_unicode(u32::from(c), 1) {
                     *slot = t;
+                }
+            }
+        } else if subtype == b"TrueType" {
+            // Last resort: the embedded font's own cmap, for codes nothing else explains
+            // (gNN glyph names) and for symbolic fonts that name no encoding at all.
+            let guessed = symbolic && !dict.has(b"Encoding");
+            if (guessed || text.iter().any(String::is_empty))
+                && let Some(cmaps) = descriptor.and_then(|d| embedded_cmaps(doc, d, budget))
+            {
+                for (c, slot) in (0..=255u8).zip(text.iter_mut()) {
+                    if (guessed || slot.is_empty())
+                        && let Some(ch) =
+                            cmaps.glyph_for_code(c).and_then(|g| cmaps.unicode.get(&g))
+                    {
+                        *slot = ch.to_string();
+                    }
                 }
             }
         }
@@ -264,6 +286,32 @@ impl Font {
                 unicode_collection |= ord == b"UCS";
             }
         }
+        let mut cid_text = HashMap::new();
+        if to_unicode.is_none()
+            && !unicode_collection
+            && let Some(d) = descendant
+            && let Some(cmaps) = pdfobj::get_dict(doc, d, b"FontDescriptor")
+                .and_then(|fd| embedded_cmaps(doc, fd, budget))
+        {
+            // Last resort: CID → glyph (CIDToGIDMap) → character (the font's cmap).
+            match pdfobj::get(doc, d, b"CIDToGIDMap") {
+                Some(Object::Stream(s)) => {
+                    if let Ok(map) = budget.decode(s) {
+                        for (cid, pair) in map.chunks_exact(2).take(65_536).enumerate() {
+                            let glyph = u16::from_be_bytes([pair[0], pair[1]]);
+                            if let Some(c) = cmaps.unicode.get(&glyph) {
+                                cid_text.insert(cid as u32, c.to_string());
+                            }
+                        }
+                    }
+                }
+                _ => {
+                    for (glyph, c) in &cmaps.unicode {
+                        cid_text.insert(u32::from(*glyph), c.to_string());
+                    }
+                }
+            }
+        }
         let vertical = encoding.vertical;
         Self {
             kind: FontKind::Composite {
@@ -272,6 +320,7 @@ impl Font {
                 width_ranges,
                 default_width,
                 unicode_collection,
+                cid_text,
             },
             to_unicode,
             vertical,
@@ -298,6 +347,7 @@ impl Font {
                 width_ranges,
                 default_width,
                 unicode_collection,
+                cid_text,
             } => {
                 let mut rest = bytes;
                 while let Some((code, len)) = encoding.next_code(rest) {
@@ -313,6 +363,7 @@ impl Font {
                                 .then(|| char::from_u32(cid).map(String::from))
                                 .flatten()
                         })
+                        .or_else(|| cid_text.get(&cid).cloned())
                         .unwrap_or_default();
                     let width = if self.vertical {
                         1.0
@@ -332,6 +383,14 @@ impl Font {
                 }
             }
         }
+    }
+}
+
+/// The cmap of the TrueType program embedded through a font descriptor's `/FontFile2`.
+fn embedded_cmaps(doc: &Document, descriptor: &Dictionary, budget: &Budget) -> Option<Cmaps> {
+    match pdfobj::get(doc, descriptor, b"FontFile2")? {
+        Object::Stream(s) => truetype::parse(&budget.decode(s).ok()?),
+        _ => None,
     }
 }
 
@@ -417,6 +476,66 @@ mod tests {
         let d = dictionary! { "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Times-Roman" };
         let f = Font::load(&doc, &d, &budget());
         assert_eq!(texts(&f, b"\xf9\xe1'"), ["ø", "Æ", "’"]);
+    }
+
+    #[test]
+    fn mac_roman_truetype() {
+        let doc = Document::with_version("1.5");
+        let d = dictionary! { "Type" => "Font", "Subtype" => "TrueType", "BaseFont" => "Palatino",
+        "Encoding" => "MacRomanEncoding" };
+        let f = Font::load(&doc, &d, &budget());
+        assert_eq!(texts(&f, b"\xbe\xbf\x8c\xaf"), ["æ", "ø", "å", "Ø"]);
+    }
+
+    #[test]
+    fn type3_glyph_names_and_font_matrix() {
+        let doc = Document::with_version("1.5");
+        let d = dictionary! { "Type" => "Font", "Subtype" => "Type3",
+        "FontMatrix" => vec![0.01.into(), 0.into(), 0.into(), 0.01.into(), 0.into(), 0.into()],
+        "FirstChar" => 1, "Widths" => vec![50.into(), 60.into(), 40.into()],
+        "Encoding" => dictionary! { "Type" => "Encoding",
+            "Differences" => vec![1.into(), "aring".into(), "uni00F8".into(), "g3".into()] } };
+        let f = Font::load(&doc, &d, &budget());
+        let mut got = Vec::new();
+        f.decode(b"\x01\x02\x03", |g| got.push((g.text, g.width)));
+        assert_eq!(got[0].0, "å");
+        assert_eq!(got[1].0, "ø");
+        assert_eq!(got[2].0, "", "a bare gNN name says nothing about its text");
+        assert!((got[0].1 - 0.5).abs() < 1e-6 && (got[1].1 - 0.6).abs() < 1e-6);
+        assert!((f.size_scale - 10.0).abs() < 1e-4);
+    }
+
+    #[test]
+    fn standard_font_without_widths_uses_the_metrics_of_its_style() {
+        let doc = Document::with_version("1.5");
+        let font = |name: &str| {
+            let d = dictionary! { "Type" => "Font", "Subtype" => "Type1", "BaseFont" => name.to_string(),
+            "Encoding" => "WinAnsiEncoding" };
+            let f = Font::load(&doc, &d, &budget());
+            let mut w = 0.0;
+            f.decode(b"kommunikation", |g| w += g.width);
+            w
+        };
+        // Adobe metrics: 6.334 em in Times-Roman, 6.835 em in Times-Bold.
+        assert!((font("Times-Roman") - 6.334).abs() < 1e-3);
+        assert!((font("Times-Bold") - 6.835).abs() < 1e-3);
+    }
+
+    #[test]
+    fn type0_without_tounicode_reads_the_embedded_truetype_cmap() {
+        use super::super::truetype::tests::{font, format4};
+        let mut doc = Document::with_version("1.5");
+        // Glyph 7 shows 'æ' in the font's (3,1) subtable; glyph 9 shows nothing.
+        let program = font(&[(3, 1, format4(0xE6, 0xE6, 7u16.wrapping_sub(0xE6)))]);
+        let ff = doc.add_object(lopdf::Stream::new(dictionary! {}, program));
+        let fd = dictionary! { "Type" => "FontDescriptor", "FontName" => "ABCDEF+Calibri", "FontFile2" => ff };
+        let desc = dictionary! { "Type" => "Font", "Subtype" => "CIDFontType2", "FontDescriptor" => fd,
+        "CIDSystemInfo" => dictionary! { "Registry" => Object::string_literal("Adobe"),
+            "Ordering" => Object::string_literal("Identity"), "Supplement" => 0 } };
+        let d = dictionary! { "Type" => "Font", "Subtype" => "Type0", "Encoding" => "Identity-H",
+        "DescendantFonts" => vec![desc.into()] };
+        let f = Font::load(&doc, &d, &budget());
+        assert_eq!(texts(&f, b"\x00\x07\x00\x09"), ["æ", ""]);
     }
 
     #[test]

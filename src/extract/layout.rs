@@ -15,6 +15,14 @@
 //! sorted along the line and a space is put where the gap exceeds a fraction of the font size
 //! (or a superscript number begins), since many producers draw no space glyphs at all.
 //!
+//! Tables: a region split by gutters is read row by row when its rows are apart by a gap,
+//! when a column of short cells (numbers, a status) anchors rows whose other cells wrap onto
+//! several lines (groff's tbl, LibreOffice), or when it is a dense grid; otherwise column by
+//! column. Text that overflows a cell into the next one (LaTeX) is kept whole, not
+//! interleaved glyph by glyph. A one-word cell line that fills its column from edge to edge
+//! is marked with [`WRAP_MARK`], so the clean-up can re-join a word the producer wrapped
+//! without a hyphen.
+//!
 //! Design decision: word breaks come from geometry relative to the font size, never from the
 //! string boundaries of the content stream: producers split strings mid-word (kerning) and
 //! join words without space glyphs (TeX), and both are handled the same way.
@@ -182,8 +190,11 @@ fn layout_group(glyphs: Vec<G>) -> String {
     };
     cut.xycut((0..frags.len()).collect(), 0, false);
     let Cut {
-        cell, out: leaves, ..
+        mut cell,
+        out: leaves,
+        ..
     } = cut;
+    widen_columns(&mut cell);
     let mut out = String::new();
     let mut prev: Option<Bounds> = None;
     for leaf in leaves {
@@ -206,6 +217,32 @@ fn layout_group(glyphs: Vec<G>) -> String {
         out.push_str(&text);
     }
     out
+}
+
+/// Widens each recorded cell to its whole table column: cells whose extents overlap along
+/// the line belong to one column, whose width is the union of theirs (a row alone only shows
+/// its own cell's widest line).
+fn widen_columns(cell: &mut [(f32, f32)]) {
+    let mut marked: Vec<usize> = (0..cell.len())
+        .filter(|&i| cell[i].0.is_finite() && cell[i].1.is_finite())
+        .collect();
+    marked.sort_by(|&a, &b| cmp_f(cell[a].0, cell[b].0));
+    let mut start = 0;
+    while start < marked.len() {
+        let (lo, mut hi) = cell[marked[start]];
+        let mut end = start + 1;
+        while let Some(&i) = marked.get(end) {
+            if cell[i].0 >= hi {
+                break;
+            }
+            hi = hi.max(cell[i].1);
+            end += 1;
+        }
+        for &i in marked.get(start..end).unwrap_or_default() {
+            cell[i] = (lo, hi);
+        }
+        start = end;
+    }
 }
 
 /// Extent of a leaf region.
@@ -446,7 +483,8 @@ fn is_table(frags: &[Frag], idx: &[usize], cols: &[Vec<usize>], size: f32) -> Op
 /// the baseline of the row's first line: the column with the fewest baselines (short cells:
 /// numbers, a status) then marks where each row begins. Accepted only when the first column
 /// has a line on every such baseline (top-aligned cells), nothing in the region lies above the
-/// first one, and some line falls between them (otherwise there is nothing to regroup).
+/// first one, and some line falls between two of them (otherwise there is nothing to regroup,
+/// or the region is running text beside a shorter column).
 fn anchored_rows(
     frags: &[Frag],
     idx: &[usize],
@@ -487,8 +525,11 @@ fn anchored_rows(
     let on_anchor = |v: f32| anchors.iter().any(|&a| (a - v).abs() <= tol);
     let top = *anchors.first()?;
     let all_lines = baselines(idx);
+    let bottom = *anchors.last()?;
+    // Some cell must wrap between two anchors: a column of text next to a shorter one
+    // shares its baselines down to where the shorter one ends, and must not pass.
     if all_lines.iter().any(|&v| v > top + tol)
-        || all_lines.iter().all(|&v| on_anchor(v))
+        || !all_lines.iter().any(|&v| !on_anchor(v) && v > bottom + tol)
         || !anchors
             .iter()
             .all(|&a| first_lines.iter().any(|&v| (a - v).abs() <= tol))
@@ -517,8 +558,9 @@ struct Cut<'a> {
 }
 
 impl Cut<'_> {
-    /// Records the right edge of each table column for the fragments in it. A column of one
-    /// line says nothing about its width and is skipped.
+    /// Records the extent of each cell of a table row for the fragments in it (widened to
+    /// the whole column later by [`widen_columns`]). A cell of one line says nothing about
+    /// the column's width and is skipped.
     fn mark_columns(&mut self, cols: &[Vec<usize>]) {
         for col in cols {
             let (lo, hi) = col
@@ -566,7 +608,6 @@ impl Cut<'_> {
             if let Some(bands) = table {
                 // Tables read row by row: cut into rows first, then each row into cells.
                 if bands.len() > 1 {
-                    self.mark_columns(&cols);
                     for b in bands {
                         self.xycut(b, depth + 1, true);
                     }
@@ -833,6 +874,55 @@ mod tests {
             t.replace("\n\n", "\n"),
             "maaned0\n0\nmaaned1\n1\nmaaned2\n2"
         );
+    }
+
+    #[test]
+    fn wrapped_cells_are_read_row_by_row() {
+        // groff's tbl: no gap between rows, the numbers on the first line of each row.
+        let mut g = Vec::new();
+        let rows = [
+            (["Grundkursus i", "forebyggelse"], "14"),
+            (["Specialiseret", "forløb for SSP"], "9"),
+            (["Endagskursus for", "jobcentre"], "11"),
+        ];
+        let mut y = 700.0;
+        for (cell, number) in rows {
+            g.extend(word(number, 150.0, y));
+            for line in cell {
+                g.extend(word(line, 0.0, y));
+                y -= 12.0;
+            }
+        }
+        let t = layout_page(g).replace("\n\n", "\n");
+        assert_eq!(
+            t,
+            "Grundkursus i\nforebyggelse\n14\nSpecialiseret\nforløb for SSP\n9\n\
+             Endagskursus for\njobcentre\n11"
+        );
+    }
+
+    #[test]
+    fn text_beside_a_shorter_column_of_short_lines_is_not_cut_into_rows() {
+        let mut g = Vec::new();
+        for (i, y) in [700.0, 688.0, 676.0, 664.0, 652.0].iter().enumerate() {
+            g.extend(word(&format!("venstre linje {i}"), 0.0, *y));
+            if i < 3 {
+                g.extend(word(&format!("hoejre {i}"), 150.0, *y));
+            }
+        }
+        let t = layout_page(g).replace("\n\n", "\n");
+        assert_eq!(
+            t,
+            "venstre linje 0\nvenstre linje 1\nvenstre linje 2\nvenstre linje 3\n\
+             venstre linje 4\nhoejre 0\nhoejre 1\nhoejre 2"
+        );
+    }
+
+    #[test]
+    fn text_overflowing_into_the_next_cell_is_not_interleaved() {
+        let mut g = word("Forældrecoachuddannelsen", 0.0, 700.0);
+        g.extend(word("2018", 100.0, 700.0));
+        assert_eq!(layout_page(g), "Forældrecoachuddannelsen 2018");
     }
 
     #[test]

@@ -29,6 +29,7 @@ mod glyphlist;
 mod layout;
 mod pdfobj;
 mod stdmetrics;
+mod truetype;
 
 use std::collections::HashSet;
 use std::panic::{AssertUnwindSafe, catch_unwind};

@@ -8,7 +8,9 @@
 //!    own thread with a large stack and behind `catch_unwind`, so a hostile file costs only
 //!    itself. The task waits for that thread at most [`IndexOptions::file_timeout`]: should the
 //!    extractor's own time budget ever fail, the file is reported as `timed out after N s` and
-//!    its thread is left behind, detached, while the run goes on.
+//!    its thread is left behind, detached, while the run goes on. With
+//!    [`IndexOptions::ocr`], pages without text are then read by [`crate::ocr`] in the same
+//!    task; the state records them (`ocr_pages`), so hits on them are marked as OCR.
 //! 3. **Analyse**: add the words of the new pages to the index's compound [`Lexicon`].
 //! 4. **Write**: delete the pages of changed and removed files, add the new pages, and commit
 //!    once, with the new state as the commit payload. Tantivy commits are atomic, so a run killed

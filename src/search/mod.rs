@@ -115,6 +115,8 @@ pub struct PageText {
     pub pages: u32,
     /// Printed page label.
     pub page_label: Option<String>,
+    /// Whether the text comes from OCR.
+    pub ocr: bool,
     /// The page text.
     pub text: String,
 }
@@ -319,6 +321,7 @@ impl Engine {
             page,
             pages: file.pages,
             page_label,
+            ocr: file.ocr_pages.contains(&page),
             text: text_of(&document, inner.fields.text).to_owned(),
         })
     }

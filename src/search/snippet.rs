@@ -13,6 +13,8 @@
 //! Tantivy's own snippet generator knows neither fuzzy nor phrase matches and returns one
 //! fragment per field; this one shares the query's analysis and so highlights what matched.
 
+use std::collections::HashSet;
+
 use serde::Serialize;
 
 use super::rank::{HighlightTerms, ItemTerms};
@@ -43,6 +45,7 @@ struct Match {
 pub fn make_snippet(text: &str, terms: &HighlightTerms, max_chars: usize) -> Snippet {
     let max_chars = max_chars.max(20);
     let words = normalize::split_words(text);
+    let mut memo = Memo::new(&words, terms);
     // Phrases first: a phrase lights up only where its words stand in order.
     let mut phrase_word: Vec<Option<usize>> = vec![None; words.len()];
     for (item, item_terms) in terms.items.iter().enumerate() {
@@ -51,8 +54,8 @@ pub fn make_snippet(text: &str, terms: &HighlightTerms, max_chars: usize) -> Sni
             continue;
         }
         for start in 0..=words.len() - n {
-            let fits = item_terms.phrase.iter().enumerate().all(|(k, part)| {
-                phrase_word[start + k].is_none() && matches_item(&words[start + k].text, part)
+            let fits = (0..n).all(|k| {
+                phrase_word[start + k].is_none() && memo.matches(start + k, Target::Part(item, k))
             });
             if fits {
                 phrase_word[start..start + n]
@@ -61,45 +64,133 @@ pub fn make_snippet(text: &str, terms: &HighlightTerms, max_chars: usize) -> Sni
             }
         }
     }
-    let matches: Vec<Match> = words
-        .iter()
-        .zip(&phrase_word)
-        .filter_map(|(word, phrase_item)| {
-            let item = phrase_item.or_else(|| {
-                terms.items.iter().position(|item_terms| {
-                    item_terms.phrase.len() < 2 && matches_item(&word.text, item_terms)
-                })
-            })?;
-            Some(Match {
+    let mut matches: Vec<Match> = Vec::new();
+    for (index, (word, phrase_item)) in words.iter().zip(&phrase_word).enumerate() {
+        let item = phrase_item.or_else(|| {
+            (0..terms.items.len()).find(|&item| {
+                terms.items[item].phrase.len() < 2 && memo.matches(index, Target::Item(item))
+            })
+        });
+        if let Some(item) = item {
+            matches.push(Match {
                 start: word.start,
                 end: word.end,
                 item,
                 content: terms.items[item].content,
-            })
-        })
-        .collect();
+            });
+        }
+    }
     let (from, to) = best_window(&matches, max_chars);
     let (start, end) = widen(text, &words, from, to, max_chars);
     render(text, start, end, &matches)
 }
 
-fn matches_item(word: &str, item: &ItemTerms) -> bool {
+/// A query item, or word `k` of phrase item `i`.
+#[derive(Debug, Clone, Copy)]
+enum Target {
+    Item(usize),
+    Part(usize, usize),
+}
+
+/// Whether each distinct page word matches each target, worked out once per distinct word:
+/// a page repeats its words, and matching folds and stems.
+struct Memo<'a> {
+    terms: &'a HighlightTerms,
+    /// Distinct-word id of each page word.
+    ids: Vec<usize>,
+    /// Per distinct word: the word, its lazily computed forms, and results by target slot.
+    distinct: Vec<(&'a str, WordForms, Vec<Option<bool>>)>,
+    /// Slot of each target: items first, then phrase words.
+    part_offsets: Vec<usize>,
+    slots: usize,
+}
+
+impl<'a> Memo<'a> {
+    fn new(words: &'a [normalize::Word], terms: &'a HighlightTerms) -> Memo<'a> {
+        let mut by_text: std::collections::HashMap<&str, usize> =
+            std::collections::HashMap::with_capacity(words.len());
+        let mut distinct = Vec::new();
+        let ids = words
+            .iter()
+            .map(|w| {
+                *by_text.entry(w.text.as_str()).or_insert_with(|| {
+                    distinct.push((w.text.as_str(), WordForms::default(), Vec::new()));
+                    distinct.len() - 1
+                })
+            })
+            .collect();
+        let mut part_offsets = Vec::with_capacity(terms.items.len());
+        let mut slots = terms.items.len();
+        for item in &terms.items {
+            part_offsets.push(slots);
+            slots += item.phrase.len();
+        }
+        Memo {
+            terms,
+            ids,
+            distinct,
+            part_offsets,
+            slots,
+        }
+    }
+
+    fn matches(&mut self, word: usize, target: Target) -> bool {
+        let (slot, item_terms) = match target {
+            Target::Item(i) => (i, &self.terms.items[i]),
+            Target::Part(i, k) => (self.part_offsets[i] + k, &self.terms.items[i].phrase[k]),
+        };
+        let (text, forms, results) = &mut self.distinct[self.ids[word]];
+        if results.is_empty() {
+            results.resize(self.slots, None);
+        }
+        *results[slot].get_or_insert_with(|| matches_item(text, forms, item_terms))
+    }
+}
+
+/// Forms of a page word, computed when first needed.
+#[derive(Debug, Default)]
+struct WordForms {
+    stem: Option<String>,
+    folded: Option<String>,
+    folded_stem: Option<String>,
+}
+
+impl WordForms {
+    fn stem(&mut self, word: &str) -> &str {
+        self.stem.get_or_insert_with(|| stem::stem(word))
+    }
+
+    fn folded(&mut self, word: &str) -> &str {
+        self.folded.get_or_insert_with(|| fold::fold(word))
+    }
+
+    fn folded_stem(&mut self, word: &str) -> &str {
+        if self.folded_stem.is_none() {
+            let stemmed = stem::stem(self.folded(word));
+            self.folded_stem = Some(stemmed);
+        }
+        self.folded_stem.as_deref().unwrap_or_default()
+    }
+}
+
+/// Whether `word` starts with the first three letters of one of `candidates`.
+fn worth(candidates: &HashSet<String>, word: &str) -> bool {
+    candidates.iter().any(|c| {
+        let end = c.char_indices().nth(3).map_or(c.len(), |(i, _)| i);
+        word.starts_with(&c[..end])
+    })
+}
+
+fn matches_item(word: &str, forms: &mut WordForms, item: &ItemTerms) -> bool {
     if item.exact.contains(word) {
         return true;
     }
     // Stems and folded stems start like the word (Snowball only removes endings), so only a
     // word starting with a stem's first three letters is worth stemming.
-    let worth = |candidates: &std::collections::HashSet<String>, w: &str| {
-        candidates.iter().any(|c| {
-            let prefix: String = c.chars().take(3).collect();
-            w.starts_with(&prefix)
-        })
-    };
-    if worth(&item.stems, word) && item.stems.contains(&stem::stem(word)) {
+    if worth(&item.stems, word) && item.stems.contains(forms.stem(word)) {
         return true;
     }
-    let folded = fold::fold(word);
-    if worth(&item.folded, &folded) && item.folded.contains(&stem::stem(&folded)) {
+    if worth(&item.folded, forms.folded(word)) && item.folded.contains(forms.folded_stem(word)) {
         return true;
     }
     if item
@@ -109,10 +200,13 @@ fn matches_item(word: &str, item: &ItemTerms) -> bool {
     {
         return true;
     }
-    item.fuzzy.iter().any(|(key, distance)| {
-        let word_key = stem::stem(&folded);
-        edit_distance_at_most(&word_key, key, usize::from(*distance))
-    })
+    if item.fuzzy.is_empty() {
+        return false;
+    }
+    let word_key = forms.folded_stem(word);
+    item.fuzzy
+        .iter()
+        .any(|(key, distance)| edit_distance_at_most(word_key, key, usize::from(*distance)))
 }
 
 /// Byte range `[from, to)` spanning the best group of matches, or `(0, 0)` without matches.
@@ -261,7 +355,6 @@ fn edit_distance_at_most(a: &str, b: &str, limit: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashSet;
 
     fn item(words: &[&str]) -> ItemTerms {
         ItemTerms {
@@ -275,6 +368,7 @@ mod tests {
                 .collect(),
             fuzzy: Vec::new(),
             content: true,
+            phrase: Vec::new(),
         }
     }
 

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use unicode_normalization::UnicodeNormalization;
 
-use crate::util::{corpus_dir, fixture};
+use crate::util::{corpus_dir, fixture, read_queries};
 
 /// Scores of one extraction against its truth.
 #[derive(Debug, Clone, Default)]
@@ -257,89 +257,38 @@ const BAR: Bar = Bar {
     aeoeaa: 0.999,
 };
 
-/// Files that do not reach [`BAR`] yet, with what they reach today.
-// FIXME: groff pages read at 0.981–0.985 bigram recall (pdftotext: 0.958–0.962); evaluering
-// loses one æøå word in a narrow table cell everywhere, and LibreOffice/groff wrap three table
-// words mid-word without a hyphen (pdftotext: 7 split words on the same files).
-const KNOWN_GAPS: &[(&str, Bar)] = &[
-    (
-        "aarsrapport-2018.groff",
-        Bar {
-            bigram: 0.984,
-            ..BAR
-        },
-    ),
-    (
-        "aarsrapport-2019.groff",
-        Bar {
-            bigram: 0.980,
-            ..BAR
-        },
-    ),
-    (
-        "evaluering-2017-2020",
-        Bar {
-            split: 3,
-            aeoeaa: 0.998,
-            ..BAR
-        },
-    ),
-    (
-        "evaluering-2017-2020.groff",
-        Bar {
-            bigram: 0.983,
-            split: 1,
-            aeoeaa: 0.998,
-            ..BAR
-        },
-    ),
-    (
-        "evaluering-2017-2020.libreoffice",
-        Bar {
-            split: 3,
-            aeoeaa: 0.998,
-            ..BAR
-        },
-    ),
-    (
-        "evaluering-2017-2020.pdflatex",
-        Bar {
-            aeoeaa: 0.998,
-            ..BAR
-        },
-    ),
-    (
-        "evaluering-2017-2020.qpdf-aes256",
-        Bar {
-            split: 3,
-            aeoeaa: 0.998,
-            ..BAR
-        },
-    ),
-    (
-        "evaluering-2017-2020.qpdf-objstreams",
-        Bar {
-            split: 3,
-            aeoeaa: 0.998,
-            ..BAR
-        },
-    ),
-    (
-        "evaluering-2017-2020.qpdf-rc4",
-        Bar {
-            split: 3,
-            aeoeaa: 0.998,
-            ..BAR
-        },
-    ),
-    (
-        "evaluering-2017-2020.xelatex",
-        Bar {
-            bigram: 0.984,
-            aeoeaa: 0.998,
-            ..BAR
-        },
-    ),
+/// Files that do not reach [`BAR`] yet, with what they reach today (none at present: the
+/// table stays so a regression can be recorded openly rather than by lowering [`BAR`]).
+const KNOWN_GAPS: &[(&str, Bar)] = &[];
+
+/// `pdftotext` (poppler, default mode) on each file of the matrix: F1, bigram recall and
+/// merged words. The bar also asks not to fall below it: F1 by at most 0.002, bigram recall
+/// not at all, and no more merged words.
+const PDFTOTEXT: &[(&str, f64, f64, usize)] = &[
+    ("aarsrapport-2018.chromium", 0.9629, 0.9854, 2),
+    ("aarsrapport-2018.groff", 0.9743, 0.9615, 3),
+    ("aarsrapport-2018.libreoffice", 0.9676, 0.9943, 2),
+    ("aarsrapport-2018.pdflatex", 0.9780, 0.9610, 4),
+    ("aarsrapport-2018.qpdf-aes256", 0.9676, 0.9943, 2),
+    ("aarsrapport-2018.qpdf-objstreams", 0.9676, 0.9943, 2),
+    ("aarsrapport-2018.qpdf-rc4", 0.9676, 0.9943, 2),
+    ("aarsrapport-2018.xelatex", 0.9777, 0.9603, 5),
+    ("aarsrapport-2019.chromium", 0.9636, 0.9802, 5),
+    ("aarsrapport-2019.groff", 0.9745, 0.9601, 5),
+    ("aarsrapport-2019.libreoffice", 0.9638, 0.9911, 5),
+    ("aarsrapport-2019.pdflatex", 0.9773, 0.9614, 4),
+    ("aarsrapport-2019.qpdf-aes256", 0.9638, 0.9911, 5),
+    ("aarsrapport-2019.qpdf-objstreams", 0.9638, 0.9911, 5),
+    ("aarsrapport-2019.qpdf-rc4", 0.9638, 0.9911, 5),
+    ("aarsrapport-2019.xelatex", 0.9769, 0.9606, 5),
+    ("evaluering-2017-2020.chromium", 0.9545, 0.9800, 1),
+    ("evaluering-2017-2020.groff", 0.9591, 0.9583, 1),
+    ("evaluering-2017-2020.libreoffice", 0.9476, 0.9924, 2),
+    ("evaluering-2017-2020.pdflatex", 0.9642, 0.9611, 2),
+    ("evaluering-2017-2020.qpdf-aes256", 0.9476, 0.9924, 2),
+    ("evaluering-2017-2020.qpdf-objstreams", 0.9476, 0.9924, 2),
+    ("evaluering-2017-2020.qpdf-rc4", 0.9476, 0.9924, 2),
+    ("evaluering-2017-2020.xelatex", 0.9641, 0.9606, 3),
 ];
 
 fn bar_for(name: &str) -> Bar {
@@ -423,7 +372,19 @@ fn every_producer_of_the_matrix_meets_the_extraction_bar() {
         let truth =
             std::fs::read_to_string(dir.join("truth").join(format!("{doc}.txt"))).expect("truth");
         let text = extract_text(path);
-        check(stem, &score(&truth, &text), bar_for(stem), &mut failures);
+        let scores = score(&truth, &text);
+        check(stem, &scores, bar_for(stem), &mut failures);
+        let (_, f1, bigram, merged) = PDFTOTEXT
+            .iter()
+            .find(|(file, ..)| *file == stem)
+            .copied()
+            .unwrap_or_else(|| panic!("{stem}: no pdftotext baseline"));
+        if scores.f1 < f1 - 0.002 || scores.bigram_recall < bigram || scores.merged_words > merged {
+            failures.push(format!(
+                "{stem}: below pdftotext (F1 {:.4} vs {f1}, bigram {:.4} vs {bigram}, merged {} vs {merged})",
+                scores.f1, scores.bigram_recall, scores.merged_words
+            ));
+        }
     }
     assert!(
         failures.is_empty(),
@@ -465,4 +426,39 @@ fn scorer_counts_split_and_merged_words() {
     assert!(scores.recall < 0.01);
     let scores = score(truth, "forebyggelse af ekstremisme");
     assert!((scores.recall - 1.0).abs() < 1e-9 && (scores.bigram_recall - 1.0).abs() < 1e-9);
+}
+
+/// Answer phrases of the real-Danish set that are not found on their page yet.
+// None at present; a regression goes here as `(doc, page)` with a FIXME and the reason.
+const PHRASE_GAPS: &[(&str, u32)] = &[];
+
+#[test]
+fn real_danish_answer_phrases_are_found_on_their_pages() {
+    let dir = fixture("real-danish");
+    let cases = read_queries(&dir.join("queries.tsv"));
+    assert_eq!(cases.len(), 33, "3 queries for each of 11 PDFs");
+    let mut pages: HashMap<String, Vec<String>> = HashMap::new();
+    let mut missing = Vec::new();
+    for case in &cases {
+        let doc_pages = pages.entry(case.doc.clone()).or_insert_with(|| {
+            let pdf = pubsearch::extract_file(&dir.join(format!("{}.pdf", case.doc)))
+                .unwrap_or_else(|e| panic!("{}: {e}", case.doc));
+            pdf.pages
+                .iter()
+                .map(|p| p.text.split_whitespace().collect::<Vec<_>>().join(" "))
+                .collect()
+        });
+        let phrase = case
+            .answer_phrase
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let page = doc_pages
+            .get(case.page as usize - 1)
+            .map_or("", String::as_str);
+        if !page.contains(&phrase) && !PHRASE_GAPS.contains(&(case.doc.as_str(), case.page)) {
+            missing.push(format!("{} p. {}: `{phrase}`", case.doc, case.page));
+        }
+    }
+    assert!(missing.is_empty(), "not found:\n{}", missing.join("\n"));
 }

@@ -6,4 +6,6 @@ mod index;
 mod relevance;
 mod robustness;
 mod search;
+mod speed;
 mod util;
+mod workflow;

@@ -151,7 +151,7 @@ fn real_danish_queries_find_the_right_page() {
     let index = tempfile::tempdir().expect("temp dir");
     pubsearch::build_index(
         index.path(),
-        &[dir.clone()],
+        std::slice::from_ref(&dir),
         &pubsearch::IndexOptions::default(),
         &|_| {},
     )

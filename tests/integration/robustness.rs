@@ -18,7 +18,20 @@ use crate::util::{corpus_dir, fixture, read_queries};
 
 /// Files whose `text` expectation (at least half of pdftotext's words) is not met yet, with the
 /// reason. Each is still required to be indexed without error.
-const TEXT_FIXME: &[(&str, &str)] = &[];
+const TEXT_FIXME: &[(&str, &str)] = &[
+    (
+        "thirdparty/pdfjs-TAMReview.pdf",
+        "Greek in Type1 fonts with /Differences to non-standard glyph names: 1268 of 6085 words",
+    ),
+    (
+        "thirdparty/pdfminer-kampo.pdf",
+        "Japanese CID fonts without ToUnicode need the Adobe-Japan1 mapping: 5 of 1313 words",
+    ),
+    (
+        "thirdparty/pdfjs-issue15910.pdf",
+        "symbolic TrueType without ToUnicode (codes only in the font's cmap): 3 of 20 words",
+    ),
+];
 
 /// Fewest words a `text` file must yield, as a share of pdftotext's.
 const MIN_WORD_SHARE: f64 = 0.5;
@@ -133,6 +146,7 @@ fn every_manifest_row_meets_its_expectation_when_indexed_with_the_corpus() {
     let mut ok: HashMap<String, (usize, usize)> = HashMap::new();
     let mut problems = Vec::new();
     let mut table = Vec::new();
+    let mut fixme = 0;
     for row in manifest() {
         let path = robustness_dir().join(&row.file);
         let words = indexed_words(engine, &path);
@@ -151,8 +165,12 @@ fn every_manifest_row_meets_its_expectation_when_indexed_with_the_corpus() {
                 None => Some(format!("not indexed ({outcome})")),
                 Some(0) => Some("indexed without text".to_owned()),
                 Some(w) if (w as f64) < MIN_WORD_SHARE * row.pdftotext_words as f64 => {
-                    let fixme = TEXT_FIXME.iter().any(|(f, _)| *f == row.file);
-                    (!fixme).then(|| format!("{w} words, pdftotext has {}", row.pdftotext_words))
+                    if TEXT_FIXME.iter().any(|(f, _)| *f == row.file) {
+                        fixme += 1;
+                        ok.entry(row.expect.clone()).or_default().1 += 1;
+                        continue;
+                    }
+                    Some(format!("{w} words, pdftotext has {}", row.pdftotext_words))
                 }
                 Some(_) => None,
             },
@@ -184,6 +202,7 @@ fn every_manifest_row_meets_its_expectation_when_indexed_with_the_corpus() {
     for (class, (good, all)) in classes {
         println!("{class}: {good}/{all} as expected");
     }
+    println!("{fixme} `text` files below {MIN_WORD_SHARE} of pdftotext's words, in TEXT_FIXME");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
@@ -430,7 +449,7 @@ fn a_full_run_killed_at_any_moment_leaves_the_old_index_searchable() {
     let dir = corpus_index();
     let index = dir.path();
     let mut committed_before_kill = 0;
-    for delay_ms in [50, 300, 900, 2000, 4000] {
+    for delay_ms in [50, 300, 800, 1500, 2500] {
         let mut child = binary()
             .args(["index", "--full", "--index"])
             .arg(index)
