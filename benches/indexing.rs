@@ -61,7 +61,7 @@ fn index_build(c: &mut Criterion) {
                 black_box(
                     build_index(
                         dir.path(),
-                        &[corpus.clone()],
+                        std::slice::from_ref(&corpus),
                         &IndexOptions::default(),
                         &|_| {},
                     )

@@ -5,11 +5,11 @@
 //! information dictionary, and a record of pages that could not be read.
 //!
 //! Pipeline (one file per step): `lopdf` parses the file and decrypts it (empty user or owner
-//! password); [`pdfobj`] gives bounded object access and the per-file [`ExtractOptions`]
-//! budget; the page tree is walked here with cycle detection; [`content`] interprets each
-//! page's content streams into positioned glyphs using [`fonts`] (with [`cmap`],
-//! [`encoding`], [`glyphlist`]); [`layout`] turns glyphs into lines in reading order; and
-//! [`clean`] normalises the text (NFC, ligatures, hyphenation).
+//! password); `pdfobj` gives bounded object access and the per-file [`ExtractOptions`]
+//! budget; the page tree is walked here with cycle detection; `content` interprets each
+//! page's content streams into positioned glyphs using `fonts` (with `cmap`,
+//! `encoding`, `glyphlist`); `layout` turns glyphs into lines in reading order; and
+//! `clean` normalises the text (NFC, ligatures, hyphenation).
 //!
 //! Design decision: extraction is geometric (glyph positions and font sizes), not string
 //! order, so word breaks and columns come out right across producers; and every loop that
@@ -17,8 +17,9 @@
 //! at most the budget. A page that fails is recorded in [`ExtractedPdf::failed_pages`] and
 //! the other pages are kept.
 //!
-//! Known limits: no OCR; font programs are not parsed (see [`fonts`]); files lopdf cannot
-//! parse at all are reported as [`ExtractError::Malformed`].
+//! Known limits: no OCR here (see the `ocr` module); of font programs only the TrueType `cmap`
+//! table is read, as a last resort (`truetype`); files lopdf cannot parse at all are reported
+//! as [`ExtractError::Malformed`].
 
 mod clean;
 mod cmap;
