@@ -137,17 +137,21 @@ pub fn layout_page(glyphs: Vec<TextGlyph>) -> String {
 fn dedupe(glyphs: Vec<G>) -> Vec<G> {
     let n = glyphs.len();
     let mut idx: Vec<usize> = (0..n).collect();
-    let key = |g: &G| {
-        (
-            (g.v / (0.3 * g.s.max(0.1))).round() as i64,
-            (g.u / (0.3 * g.s.max(0.1))).round() as i64,
-        )
-    };
-    idx.sort_by(|&a, &b| {
-        let (ga, gb) = (&glyphs[a], &glyphs[b]);
-        ga.text
-            .cmp(&gb.text)
-            .then(key(ga).cmp(&key(gb)))
+    // Position keys are computed once: the sort compares them O(n log n) times.
+    let keys: Vec<(i64, i64)> = glyphs
+        .iter()
+        .map(|g| {
+            (
+                (g.v / (0.3 * g.s.max(0.1))).round() as i64,
+                (g.u / (0.3 * g.s.max(0.1))).round() as i64,
+            )
+        })
+        .collect();
+    idx.sort_unstable_by(|&a, &b| {
+        glyphs[a]
+            .text
+            .cmp(&glyphs[b].text)
+            .then(keys[a].cmp(&keys[b]))
             .then(a.cmp(&b))
     });
     let mut drop = vec![false; n];
