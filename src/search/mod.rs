@@ -231,10 +231,17 @@ impl Engine {
         }
         let compiled = builder.compile(&parsed, &filters);
         let limit = options.limit.max(1);
-        let (top, total_hits) = searcher.search(
-            &compiled.query,
-            &(TopDocs::with_limit(limit).order_by_score(), Count),
-        )?;
+        // A panic inside tantivy (fuzzing found a debug assertion in its phrase scorer under an
+        // exclusion) becomes this search's error instead of taking the caller down.
+        let searched = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            searcher.search(
+                &compiled.query,
+                &(TopDocs::with_limit(limit).order_by_score(), Count),
+            )
+        }));
+        let (top, total_hits) = searched.map_err(|_| {
+            tantivy::TantivyError::InternalError(format!("the search for `{query}` failed"))
+        })??;
         let mut hits = Vec::with_capacity(top.len());
         for (score, address) in top.into_iter().take(options.limit) {
             let document: TantivyDocument = searcher.doc(address)?;
