@@ -50,8 +50,8 @@ pub enum Error {
     #[error("no PDF files found under {0}")]
     NoInput(String),
     /// Every input file failed, so no index was built.
-    #[error("none of the {0} PDF files could be indexed")]
-    NothingIndexed(usize),
+    #[error("none of the {0} PDF files could be indexed ({1})")]
+    NothingIndexed(usize, String),
     /// The query could not be understood.
     #[error("invalid query: {0}")]
     Query(#[from] crate::search::QueryError),

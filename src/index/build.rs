@@ -293,7 +293,10 @@ pub fn build_index(
         && previous.files.is_empty()
         && !report.skipped.is_empty()
     {
-        return Err(Error::NothingIndexed(report.skipped.len()));
+        return Err(Error::NothingIndexed(
+            report.skipped.len(),
+            skipped_summary(&report.skipped),
+        ));
     }
 
     let index = match existing {
@@ -415,7 +418,10 @@ pub fn build_index(
         );
     }
     if state.files.is_empty() {
-        return Err(Error::NothingIndexed(report.skipped.len()));
+        return Err(Error::NothingIndexed(
+            report.skipped.len(),
+            skipped_summary(&report.skipped),
+        ));
     }
     state.built_at = SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -429,6 +435,20 @@ pub fn build_index(
     report.pages_total = state.total_pages();
     report.elapsed = started.elapsed();
     Ok(report)
+}
+
+/// The first few skipped files with their reasons, for an error message.
+fn skipped_summary(skipped: &[SkippedFile]) -> String {
+    const SHOWN: usize = 3;
+    let mut parts: Vec<String> = skipped
+        .iter()
+        .take(SHOWN)
+        .map(|s| format!("{}: {}", s.path.display(), s.reason))
+        .collect();
+    if skipped.len() > SHOWN {
+        parts.push(format!("and {} more", skipped.len() - SHOWN));
+    }
+    parts.join("; ")
 }
 
 /// Adds a page's text to the three text fields.
