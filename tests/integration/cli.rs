@@ -1,15 +1,8 @@
 //! The `pubsearch` binary: each subcommand run for real, output and exit codes checked.
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-use crate::util::{corpus_dir, root};
-
-fn pubsearch() -> Command {
-    let mut command = Command::cargo_bin("pubsearch").expect("binary");
-    command.env_remove("NO_COLOR");
-    command
-}
+use crate::util::{corpus_dir, pubsearch, root};
 
 /// `text` with every run of white space made one space.
 fn flat(text: &str) -> String {

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use pubsearch::index::{IndexOptions, IndexReport, build_index};
 use pubsearch::{Engine, Error, SearchOptions};
 
-use crate::util::{corpus_dir, fixture, read_queries};
+use crate::util::{corpus_dir, fixture, read_queries, read_tsv};
 
 /// Files whose `text` expectation (at least half of pdftotext's words) is not met yet, with the
 /// reason. Each is still required to be indexed without error.
@@ -53,32 +53,20 @@ struct Row {
 }
 
 fn manifest() -> Vec<Row> {
-    let text = std::fs::read_to_string(robustness_dir().join("manifest.tsv")).expect("manifest");
-    let mut lines = text.lines();
-    let header: Vec<&str> = lines.next().expect("header").split('\t').collect();
-    let col = |name: &str| {
-        header
-            .iter()
-            .position(|h| *h == name)
-            .unwrap_or_else(|| panic!("no column {name}"))
-    };
-    let (file, password, expect, words, note) = (
-        col("file"),
-        col("password"),
-        col("expect"),
-        col("pdftotext_words"),
-        col("note"),
-    );
-    lines
-        .filter(|l| !l.trim().is_empty())
-        .map(|line| {
-            let cells: Vec<&str> = line.split('\t').collect();
+    read_tsv(&robustness_dir().join("manifest.tsv"))
+        .into_iter()
+        .map(|row| {
+            let cell = |name: &str| {
+                row.get(name)
+                    .cloned()
+                    .unwrap_or_else(|| panic!("no column {name}"))
+            };
             Row {
-                file: cells[file].to_owned(),
-                password: cells[password].to_owned(),
-                expect: cells[expect].to_owned(),
-                pdftotext_words: cells[words].parse().unwrap_or(0),
-                note: cells[note].to_owned(),
+                file: cell("file"),
+                password: cell("password"),
+                expect: cell("expect"),
+                pdftotext_words: cell("pdftotext_words").parse().unwrap_or(0),
+                note: cell("note"),
             }
         })
         .collect()

@@ -1,5 +1,6 @@
 //! Shared test helpers: fixture paths, a corpus index built once per test run.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -48,35 +49,47 @@ pub struct QueryCase {
     pub page: u32,
 }
 
-/// Reads a `queries.tsv` (header: query, kind, doc, answer_phrase, [note,] page).
-pub fn read_queries(path: &Path) -> Vec<QueryCase> {
-    let text = std::fs::read_to_string(path).expect("queries file");
+/// Rows of a tab-separated file with a header line, each as column name → cell.
+pub fn read_tsv(path: &Path) -> Vec<HashMap<String, String>> {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let mut lines = text.lines();
     let header: Vec<&str> = lines.next().expect("header").split('\t').collect();
-    let col = |name: &str| {
-        header
-            .iter()
-            .position(|h| *h == name)
-            .unwrap_or_else(|| panic!("no column {name}"))
-    };
-    let (q, k, d, a, p) = (
-        col("query"),
-        col("kind"),
-        col("doc"),
-        col("answer_phrase"),
-        col("page"),
-    );
     lines
         .filter(|l| !l.trim().is_empty())
         .map(|line| {
-            let cells: Vec<&str> = line.split('\t').collect();
+            header
+                .iter()
+                .zip(line.split('\t'))
+                .map(|(h, c)| ((*h).to_owned(), c.to_owned()))
+                .collect()
+        })
+        .collect()
+}
+
+/// Reads a `queries.tsv` (columns query, kind, doc, answer_phrase, [note,] page).
+pub fn read_queries(path: &Path) -> Vec<QueryCase> {
+    read_tsv(path)
+        .into_iter()
+        .map(|row| {
+            let cell = |name: &str| {
+                row.get(name)
+                    .cloned()
+                    .unwrap_or_else(|| panic!("no column {name}"))
+            };
             QueryCase {
-                query: cells[q].to_owned(),
-                kind: cells[k].to_owned(),
-                doc: cells[d].to_owned(),
-                answer_phrase: cells[a].to_owned(),
-                page: cells[p].trim().parse().expect("page number"),
+                query: cell("query"),
+                kind: cell("kind"),
+                doc: cell("doc"),
+                answer_phrase: cell("answer_phrase"),
+                page: cell("page").trim().parse().expect("page number"),
             }
         })
         .collect()
+}
+
+/// The `pubsearch` binary, with `NO_COLOR` cleared so colour tests are not skewed.
+pub fn pubsearch() -> assert_cmd::Command {
+    let mut command = assert_cmd::Command::cargo_bin("pubsearch").expect("binary");
+    command.env_remove("NO_COLOR");
+    command
 }

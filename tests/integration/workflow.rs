@@ -6,17 +6,10 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
-use assert_cmd::Command;
 use lopdf::{Document, Object, Stream, dictionary};
 use serde_json::Value;
 
-use crate::util::{corpus_dir, corpus_engine};
-
-fn pubsearch() -> Command {
-    let mut command = Command::cargo_bin("pubsearch").expect("binary");
-    command.env_remove("NO_COLOR");
-    command
-}
+use crate::util::{corpus_dir, corpus_engine, pubsearch};
 
 /// Runs `pubsearch ARGS`, asserts success, returns stdout.
 fn run_ok(args: &[&str], index: &Path) -> String {
