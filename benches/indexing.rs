@@ -23,6 +23,10 @@ fn pages_of(files: &[PathBuf]) -> u64 {
 
 fn extraction(c: &mut Criterion) {
     let real = common::pdfs_in(&common::real_corpus());
+    // The extraction matrix: 3 reports × 8 producers, the files pdftotext is compared on.
+    let matrix = common::pdfs_in(
+        &PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/extraction"),
+    );
     let generated: Vec<PathBuf> = common::pdfs_in(&common::generated_corpus(1000))
         .into_iter()
         .take(4)
@@ -31,7 +35,11 @@ fn extraction(c: &mut Criterion) {
     group.sample_size(10);
     group.warm_up_time(Duration::from_millis(500));
     group.measurement_time(Duration::from_secs(3));
-    for (name, files) in [("real", &real), ("gen-sample", &generated)] {
+    for (name, files) in [
+        ("real", &real),
+        ("matrix", &matrix),
+        ("gen-sample", &generated),
+    ] {
         group.throughput(Throughput::Elements(pages_of(files)));
         group.bench_function(name, |b| {
             b.iter(|| {
