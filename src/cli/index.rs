@@ -46,7 +46,7 @@ pub fn run(args: &IndexArgs) -> Result<()> {
 pub fn build_quietly(dir: &Path, corpus: &[PathBuf]) -> Result<()> {
     let first = !matches!(open_existing(dir), Ok(Some(_)));
     eprintln!(
-        "pubsearch: {} in {} from {} …",
+        "pubsearch: {} in {}/ from {} …",
         if first {
             "building the index"
         } else {
@@ -55,7 +55,7 @@ pub fn build_quietly(dir: &Path, corpus: &[PathBuf]) -> Result<()> {
         dir.display(),
         corpus
             .iter()
-            .map(|p| p.display().to_string())
+            .map(|p| format!("{}/", p.display()))
             .collect::<Vec<_>>()
             .join(", ")
     );
