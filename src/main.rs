@@ -20,8 +20,17 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             let mut stderr = std::io::stderr().lock();
-            let message: Vec<String> = error.chain().map(ToString::to_string).collect();
-            let _ = writeln!(stderr, "pubsearch: error: {}", message.join(": "));
+            // Each cause once: library errors already name their source in their message.
+            let mut message = String::new();
+            for cause in error.chain().map(ToString::to_string) {
+                if !message.contains(&cause) {
+                    if !message.is_empty() {
+                        message.push_str(": ");
+                    }
+                    message.push_str(&cause);
+                }
+            }
+            let _ = writeln!(stderr, "pubsearch: error: {message}");
             ExitCode::from(1)
         }
     }
