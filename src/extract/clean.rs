@@ -245,6 +245,22 @@ fn is_wrapped_in_cell(left: &str, right: &str, vocab: &Vocabulary) -> bool {
     count(&format!("{l}{r}")) >= 1 || (count(&l) <= 1 && count(&r) <= 1) || r.chars().count() == 1
 }
 
+/// Moves `word`, the first word of line `i + 1`, to the end of line `i`.
+fn pull_up_leading_word(lines: &mut [String], i: usize, word: &str) {
+    let rest = lines
+        .get(i + 1)
+        .and_then(|next| next.get(word.len()..))
+        .unwrap_or_default()
+        .trim_start()
+        .to_string();
+    if let Some(cur) = lines.get_mut(i) {
+        cur.push_str(word);
+    }
+    if let Some(next) = lines.get_mut(i + 1) {
+        *next = rest;
+    }
+}
+
 /// Re-joins line-end hyphenation within one page.
 fn join_hyphens(page: &str, vocab: &Vocabulary) -> String {
     let mut lines: Vec<String> = page.split('\n').map(str::to_string).collect();
@@ -259,17 +275,7 @@ fn join_hyphens(page: &str, vocab: &Vocabulary) -> String {
             if let Some(next) = lines.get(i + 1) {
                 let right = leading_word(next).to_string();
                 if whole && is_wrapped_in_cell(&left, &right, vocab) {
-                    let rest = next
-                        .get(right.len()..)
-                        .unwrap_or_default()
-                        .trim_start()
-                        .to_string();
-                    if let Some(cur) = lines.get_mut(i) {
-                        cur.push_str(&right);
-                    }
-                    if let Some(next) = lines.get_mut(i + 1) {
-                        *next = rest;
-                    }
+                    pull_up_leading_word(&mut lines, i, &right);
                     i += 1;
                     continue;
                 }
@@ -282,17 +288,7 @@ fn join_hyphens(page: &str, vocab: &Vocabulary) -> String {
             if let Some(next) = lines.get(i + 1) {
                 let right = leading_word(next).to_string();
                 if is_broken_word(&left, &right, vocab) {
-                    let rest = next
-                        .get(right.len()..)
-                        .unwrap_or_default()
-                        .trim_start()
-                        .to_string();
-                    if let Some(cur) = lines.get_mut(i) {
-                        cur.push_str(&right);
-                    }
-                    if let Some(next) = lines.get_mut(i + 1) {
-                        *next = rest;
-                    }
+                    pull_up_leading_word(&mut lines, i, &right);
                 }
             }
             i += 1;

@@ -17,6 +17,8 @@
 
 use std::collections::HashMap;
 
+use super::pdfobj::{is_delim, is_ws};
+
 /// Caps on what one CMap may hold, so a hostile map cannot grow without bound.
 const MAX_ENTRIES: usize = 200_000;
 const MAX_TOKENS: usize = 4_000_000;
@@ -396,17 +398,6 @@ enum Tok {
 struct Lexer<'a> {
     data: &'a [u8],
     pos: usize,
-}
-
-fn is_ws(b: u8) -> bool {
-    matches!(b, b' ' | b'\n' | b'\r' | b'\t' | b'\x0c' | b'\0')
-}
-
-fn is_delim(b: u8) -> bool {
-    matches!(
-        b,
-        b'(' | b')' | b'<' | b'>' | b'[' | b']' | b'{' | b'}' | b'/' | b'%'
-    )
 }
 
 impl Lexer<'_> {

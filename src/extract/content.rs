@@ -27,6 +27,7 @@ use lopdf::{Dictionary, Document, Object, ObjectId};
 use super::encoding::decode_text_string;
 use super::fonts::Font;
 use super::pdfobj::{self, Budget};
+use super::pdfobj::{is_delim, is_ws};
 
 /// A glyph placed on the page.
 #[derive(Debug, Clone)]
@@ -604,17 +605,6 @@ enum Token {
 struct Lexer<'a> {
     data: &'a [u8],
     pos: usize,
-}
-
-fn is_ws(b: u8) -> bool {
-    matches!(b, b' ' | b'\n' | b'\r' | b'\t' | b'\x0c' | b'\0')
-}
-
-fn is_delim(b: u8) -> bool {
-    matches!(
-        b,
-        b'(' | b')' | b'<' | b'>' | b'[' | b']' | b'{' | b'}' | b'/' | b'%'
-    )
 }
 
 /// Maximum nesting the tokenizer tracks inside arrays and dictionaries.

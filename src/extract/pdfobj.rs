@@ -20,6 +20,19 @@ use super::ExtractOptions;
 /// How many indirect references a lookup follows before giving up.
 pub const MAX_REF_HOPS: usize = 16;
 
+/// Whether `b` is PDF white space (shared by the content-stream and CMap lexers).
+pub fn is_ws(b: u8) -> bool {
+    matches!(b, b' ' | b'\n' | b'\r' | b'\t' | b'\x0c' | b'\0')
+}
+
+/// Whether `b` is a PDF delimiter character, which ends a token.
+pub fn is_delim(b: u8) -> bool {
+    matches!(
+        b,
+        b'(' | b')' | b'<' | b'>' | b'[' | b']' | b'{' | b'}' | b'/' | b'%'
+    )
+}
+
 /// Follows indirect references from `obj` (bounded); `None` for dangling or cyclic chains.
 pub fn resolve<'a>(doc: &'a Document, obj: &'a Object) -> Option<&'a Object> {
     let mut cur = obj;
