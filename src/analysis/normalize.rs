@@ -25,49 +25,107 @@ pub struct Word {
 /// Longest word kept, in bytes; longer runs (hashes, base64 noise) are dropped.
 pub const MAX_WORD_BYTES: usize = 64;
 
-/// Splits `text` into normalised words, in order.
-pub fn split_words(text: &str) -> Vec<Word> {
-    let mut words = Vec::new();
-    let mut chars = text.char_indices().peekable();
-    let mut current: Option<(usize, usize, String)> = None;
-    while let Some((idx, c)) = chars.next() {
-        let next = chars.peek().map(|&(_, n)| n);
-        if c.is_alphanumeric() {
-            let entry = current.get_or_insert_with(|| (idx, idx, String::new()));
-            entry.1 = idx + c.len_utf8();
-            entry.2.push(c);
-            continue;
-        }
-        // A separator inside a number (1.140, 3,5) or a soft hyphen / apostrophe inside a word
-        // does not end the word.
-        if let Some(entry) = current.as_mut() {
-            let prev = entry.2.chars().last();
-            let joins_digits = matches!(c, '.' | ',')
-                && prev.is_some_and(|p| p.is_ascii_digit())
-                && next.is_some_and(|n| n.is_ascii_digit());
-            let invisible = c == '\u{00AD}' && next.is_some_and(char::is_alphanumeric);
-            let apostrophe = matches!(c, '\'' | '’')
-                && prev.is_some_and(char::is_alphabetic)
-                && next.is_some_and(char::is_alphabetic);
-            if joins_digits || invisible {
-                continue;
-            }
-            if apostrophe {
-                entry.2.push('\'');
-                continue;
-            }
-        }
-        if let Some(entry) = current.take() {
-            push_word(&mut words, entry);
-        }
-    }
-    if let Some(entry) = current.take() {
-        push_word(&mut words, entry);
-    }
-    words
+/// Where one word stands in the input, before normalisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    /// Byte offset of the first character in the input.
+    pub start: usize,
+    /// Byte offset just past the last character in the input.
+    pub end: usize,
+    /// Whether the word has a character inside that is not a letter or digit of its own: a
+    /// separator inside a number, a soft hyphen or an apostrophe. Without one, the word's text is
+    /// exactly `input[start..end]`, before normalisation.
+    pub joined: bool,
 }
 
-fn push_word(words: &mut Vec<Word>, (start, end, raw): (usize, usize, String)) {
+/// The words of `text`, in order, as [`Span`]s: [`split_words`] without normalising them, for
+/// callers that only need to look at some words closely (snippets).
+pub fn word_spans(text: &str) -> WordSpans<'_> {
+    WordSpans {
+        chars: text.char_indices().peekable(),
+    }
+}
+
+/// Iterator over the [`Span`]s of a text; see [`word_spans`].
+#[derive(Debug, Clone)]
+pub struct WordSpans<'a> {
+    chars: std::iter::Peekable<std::str::CharIndices<'a>>,
+}
+
+impl Iterator for WordSpans<'_> {
+    type Item = Span;
+
+    fn next(&mut self) -> Option<Span> {
+        let mut current: Option<Span> = None;
+        // The last character of the word's text so far (an apostrophe counts as `'`).
+        let mut prev: Option<char> = None;
+        while let Some((idx, c)) = self.chars.next() {
+            let next = self.chars.peek().map(|&(_, n)| n);
+            if c.is_alphanumeric() {
+                let span = current.get_or_insert(Span {
+                    start: idx,
+                    end: idx,
+                    joined: false,
+                });
+                span.end = idx + c.len_utf8();
+                prev = Some(c);
+                continue;
+            }
+            // A separator inside a number (1.140, 3,5) or a soft hyphen / apostrophe inside a
+            // word does not end the word.
+            if let Some(span) = current.as_mut() {
+                let joins_digits = matches!(c, '.' | ',')
+                    && prev.is_some_and(|p| p.is_ascii_digit())
+                    && next.is_some_and(|n| n.is_ascii_digit());
+                let invisible = c == '\u{00AD}' && next.is_some_and(char::is_alphanumeric);
+                let apostrophe = matches!(c, '\'' | '’')
+                    && prev.is_some_and(char::is_alphabetic)
+                    && next.is_some_and(char::is_alphabetic);
+                if joins_digits || invisible || apostrophe {
+                    span.joined = true;
+                    if apostrophe {
+                        prev = Some('\'');
+                    }
+                    continue;
+                }
+            }
+            if current.is_some() {
+                return current;
+            }
+        }
+        current
+    }
+}
+
+/// Splits `text` into normalised words, in order.
+pub fn split_words(text: &str) -> Vec<Word> {
+    word_spans(text)
+        .filter_map(|span| {
+            normalize_span(text, span).map(|text| Word {
+                start: span.start,
+                end: span.end,
+                text,
+            })
+        })
+        .collect()
+}
+
+/// The normalised text of the word at `span` of `text`, or `None` for a word that is not kept
+/// (longer than [`MAX_WORD_BYTES`]).
+pub fn normalize_span(text: &str, span: Span) -> Option<String> {
+    let slice = text.get(span.start..span.end)?;
+    let raw: String = if span.joined {
+        slice
+            .chars()
+            .filter_map(|c| match c {
+                '\'' | '’' => Some('\''),
+                c if c.is_alphanumeric() => Some(c),
+                _ => None,
+            })
+            .collect()
+    } else {
+        slice.to_owned()
+    };
     // Most words of a page are already normal and lower-case: keep their buffer.
     let already_normal = raw
         .chars()
@@ -81,9 +139,9 @@ fn push_word(words: &mut Vec<Word>, (start, end, raw): (usize, usize, String)) {
         normalize_word(&raw)
     };
     if text.is_empty() || text.len() > MAX_WORD_BYTES {
-        return;
+        return None;
     }
-    words.push(Word { start, end, text });
+    Some(text)
 }
 
 /// NFKC-normalises and lower-cases one word.
@@ -134,6 +192,24 @@ mod tests {
         let words = split_words(input);
         assert_eq!(&input[words[0].start..words[0].end], "Årsrapport");
         assert_eq!(&input[words[2].start..words[2].end], "årsberetning");
+    }
+
+    #[test]
+    fn spans_say_which_words_hide_characters() {
+        let input = "Rådet's 1.140 for\u{AD}slag i dag";
+        let spans: Vec<(&str, bool)> = word_spans(input)
+            .map(|s| (&input[s.start..s.end], s.joined))
+            .collect();
+        assert_eq!(
+            spans,
+            [
+                ("Rådet's", true),
+                ("1.140", true),
+                ("for\u{AD}slag", true),
+                ("i", false),
+                ("dag", false)
+            ]
+        );
     }
 
     #[test]

@@ -4,24 +4,43 @@
 //! 1. **Plan**: list the PDFs under the inputs and compare each with the [`IndexState`] of the
 //!    last commit: same size and modification time, or same content hash, means unchanged;
 //!    files of the state no longer found are removed.
-//! 2. **Extract** the new and changed files in parallel (rayon, one file per task), each on its
-//!    own thread with a large stack and behind `catch_unwind`, so a hostile file costs only
-//!    itself. The task waits for that thread at most [`IndexOptions::file_timeout`]: should the
-//!    extractor's own time budget ever fail, the file is reported as `timed out after N s` and
-//!    its thread is left behind, detached, while the run goes on. With
-//!    [`IndexOptions::ocr`], pages without text are then read by [`crate::ocr`] in the same
-//!    task; the state records them (`ocr_pages`), so hits on them are marked as OCR.
-//! 3. **Analyse**: add the words of the new pages to the index's compound [`Lexicon`].
-//! 4. **Write**: delete the pages of changed and removed files, add the new pages, and commit
-//!    once, with the new state as the commit payload. Tantivy commits are atomic, so a run killed
-//!    at any moment leaves the previous index searchable and the next run redoes the work.
+//! 2. **Extract and spill** (pass 1): the new and changed files are extracted in parallel (rayon,
+//!    one file per task), each on its own thread with a large stack and behind `catch_unwind`,
+//!    so a hostile file costs only itself. The task waits for that thread at most
+//!    [`IndexOptions::file_timeout`]: should the extractor's own time budget ever fail, the file
+//!    is reported as `timed out after N s` and its thread is left behind, detached, while the run
+//!    goes on. With [`IndexOptions::ocr`], pages without text are then read by [`crate::ocr`] in
+//!    the same task; the state records them (`ocr_pages`), so hits on them are marked as OCR.
+//!    Each finished file goes through a small bounded channel to one consumer, which adds its
+//!    words to the index's compound [`Lexicon`], appends its pages to the spill file
+//!    [`SPILL_FILE`] in the index folder, and keeps only the file's metadata (title, page count,
+//!    pages without text or failed) in memory.
+//! 3. **Analyse**: once every file is in, the lexicon learns its compound heads and is saved.
+//! 4. **Write** (pass 2): delete the pages of changed and removed files, stream the pages back
+//!    from the spill file into the tantivy writer, file by file in the order of the plan, remove
+//!    the spill file, and commit once, with the new state as the commit payload. Tantivy commits
+//!    are atomic, so a run killed at any moment leaves the previous index searchable and the next
+//!    run redoes the work.
+//!
+//! Why two passes: a page can only be tokenised once the lexicon has seen every new word, as
+//! compound splitting depends on the counts of the parts. Holding every page until then made
+//! memory grow with the corpus (over 700 MB for 100,000 generated pages). With the pages on disk
+//! in between, memory is bounded by the writer's budget ([`IndexOptions::memory_budget`]), the
+//! files in flight (one per extraction thread and a few in the channel) and the lexicon, whatever
+//! the corpus size. The spill file costs one sequential write and one read of the text, small
+//! beside extraction. It holds plain length-prefixed records (see `Spill`), written and read by
+//! this run only, and is removed at the end of every run, failed or not; a run killed with
+//! SIGKILL may leave it behind, and the next run removes it first.
 //!
 //! A lock file keeps two runs from writing one index at once: the second fails at once with
 //! [`Error::IndexLocked`].
 
+use std::collections::HashMap;
 use std::fs::File;
+use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use rayon::prelude::*;
@@ -29,13 +48,13 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use tantivy::{Index, IndexWriter, TantivyDocument, Term};
 
-use super::metadata::{Manifests, doc_stem};
+use super::metadata::{DocMeta, Manifests, doc_stem};
 use super::schema::{Fields, build_schema};
 use super::state::{FailedFile, FileState, IndexState};
 use super::{LEXICON_FILE, LOCK_FILE, open_existing};
 use crate::analysis::{self, Analyzer, Lexicon};
 use crate::error::{Error, Result};
-use crate::extract::{self, ExtractedPdf};
+use crate::extract::{self, ExtractedPdf, Page};
 
 /// How to build an index.
 #[derive(Debug, Clone)]
@@ -172,6 +191,7 @@ pub fn build_index(
     }
     std::fs::create_dir_all(index_dir).map_err(|e| Error::io(index_dir, e))?;
     let _lock = lock_index(index_dir)?;
+    remove_stale_spill(index_dir)?;
 
     // With --full an index of another analyzer version, or a damaged one, is simply replaced.
     let existing = match open_existing(index_dir) {
@@ -191,8 +211,8 @@ pub fn build_index(
     // With OCR on, a file indexed earlier without it is redone when it has pages without text.
     let redo =
         |old: &FileState| ocr.is_some() && !old.ocr_done && !old.pages_without_text.is_empty();
-    let plan = plan(&files, &previous, &redo)?;
-    let ocr_outcomes = std::sync::Mutex::new(std::collections::HashMap::new());
+    let mut plan = plan(&files, &previous, &redo)?;
+    let ocr_outcomes = Mutex::new(HashMap::new());
 
     let mut report = IndexReport {
         files_found: files.len(),
@@ -202,6 +222,12 @@ pub fn build_index(
     report.files_removed = plan.removed.len();
 
     let manifests = Manifests::load_for(&files)?;
+    let mut lexicon = match (&existing, options.full) {
+        (Some(_), false) => {
+            Lexicon::load(&index_dir.join(LEXICON_FILE)).unwrap_or_else(|_| Lexicon::seed())
+        }
+        _ => Lexicon::seed(),
+    };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.threads)
         .thread_name(|i| format!("pubsearch-extract-{i}"))
@@ -210,25 +236,27 @@ pub fn build_index(
     progress(Progress::Extracting {
         files: plan.changed.len(),
     });
-    let extracted: Vec<(Candidate, std::result::Result<ExtractedPdf, String>)> =
-        pool.install(|| {
-            plan.changed
-                .into_par_iter()
-                .map(|candidate| {
-                    let mut result = extract_with_deadline(&candidate.path, options.file_timeout);
-                    if let (Some(ocr), Ok(pdf)) = (&ocr, &mut result) {
-                        let outcome = ocr.fill_pages_without_text(&candidate.path, pdf);
-                        if let Ok(mut outcomes) = ocr_outcomes.lock() {
-                            outcomes.insert(candidate.key.clone(), outcome);
-                        }
-                    }
-                    progress(Progress::Extracted {
-                        path: &candidate.path,
-                    });
-                    (candidate, result)
-                })
-                .collect()
-        });
+    let mut spill = if plan.changed.is_empty() {
+        None
+    } else {
+        Some(Spill::create(index_dir)?)
+    };
+    let extracted = match &mut spill {
+        None => Vec::new(),
+        Some(spill) => extract_and_spill(
+            std::mem::take(&mut plan.changed),
+            &Pass1 {
+                pool: &pool,
+                options,
+                ocr: ocr.as_ref(),
+                ocr_outcomes: &ocr_outcomes,
+                manifests: &manifests,
+                progress,
+            },
+            &mut lexicon,
+            spill,
+        )?,
+    };
 
     let mut state = previous.clone();
     state.analyzer_version = analysis::ANALYZER_VERSION;
@@ -244,19 +272,12 @@ pub fn build_index(
         }
     }
 
-    let mut lexicon = match (&existing, options.full) {
-        (Some(_), false) => {
-            Lexicon::load(&index_dir.join(LEXICON_FILE)).unwrap_or_else(|_| Lexicon::seed())
-        }
-        _ => Lexicon::seed(),
-    };
     let mut good = Vec::new();
     let mut failed = Vec::new();
-    for (candidate, result) in extracted {
-        match result {
-            Ok(pdf) if !pdf.pages.is_empty() => good.push((candidate, pdf)),
-            Ok(_) => failed.push((candidate, "no pages".to_owned())),
-            Err(reason) => failed.push((candidate, reason)),
+    for (candidate, outcome) in extracted {
+        match outcome {
+            Outcome::Spilled(file) => good.push((candidate, file)),
+            Outcome::Failed(reason) => failed.push((candidate, reason)),
         }
     }
     for (candidate, reason) in &failed {
@@ -264,12 +285,6 @@ pub fn build_index(
             path: candidate.path.clone(),
             reason: reason.clone(),
         });
-    }
-    for (_, pdf) in &good {
-        for page in &pdf.pages {
-            let words = analysis::normalize::split_words(&page.text);
-            lexicon.add_words(words.iter().map(|w| w.text.as_str()));
-        }
     }
 
     lexicon.learn_heads();
@@ -324,25 +339,38 @@ pub fn build_index(
     for key in &plan.removed {
         writer.delete_term(Term::from_field_text(fields.key, key));
     }
-    let pages: usize = good.iter().map(|(_, pdf)| pdf.pages.len()).sum();
+    let pages: usize = good.iter().map(|(_, file)| file.pages).sum();
     progress(Progress::Writing { pages });
-    for (candidate, pdf) in good {
+    // Pass 2: the pages come back from the spill file one at a time, in the order of the plan.
+    let mut spilled = match spill.as_mut() {
+        Some(spill) if !good.is_empty() => Some(spill.reader()?),
+        _ => None,
+    };
+    for (candidate, file) in good {
         writer.delete_term(Term::from_field_text(fields.key, &candidate.key));
-        let first_page = pdf.pages.first().map_or("", |p| p.text.as_str());
-        let meta = manifests.meta_for(&candidate.path, &pdf.info, first_page);
+        let SpilledFile {
+            offset,
+            pages,
+            meta,
+            without_text,
+            failed_pages,
+        } = file;
         let doc = doc_stem(&candidate.path);
         let path = candidate.path.display().to_string();
-        let mut without_text = Vec::new();
         let ocr_outcome: crate::ocr::OcrOutcome = ocr_outcomes
             .lock()
             .ok()
             .and_then(|mut outcomes| outcomes.remove(&candidate.key))
             .unwrap_or_default();
         let ocr_pages = ocr_outcome.recognised;
-        for page in &pdf.pages {
-            if page.text.trim().is_empty() {
-                without_text.push(page.number);
-            }
+        let Some(reader) = spilled.as_mut() else {
+            // Unreachable: files with pages come from pass 1, which always has a spill file.
+            let missing = std::io::Error::from(std::io::ErrorKind::NotFound);
+            return Err(Error::io(index_dir.join(SPILL_FILE), missing));
+        };
+        reader.seek(offset)?;
+        for _ in 0..pages {
+            let page = reader.next_page()?;
             let mut document = TantivyDocument::default();
             document.add_text(fields.key, &candidate.key);
             document.add_text(fields.doc, &doc);
@@ -362,11 +390,11 @@ pub fn build_index(
             writer.add_document(document)?;
         }
         report.files_indexed += 1;
-        report.pages_indexed += pdf.pages.len();
-        if !pdf.failed_pages.is_empty() {
+        report.pages_indexed += pages;
+        if !failed_pages.is_empty() {
             report.partial.push(PartialFile {
                 path: candidate.path.clone(),
-                failed_pages: pdf.failed_pages.clone(),
+                failed_pages,
             });
         }
         if !without_text.is_empty() {
@@ -393,7 +421,7 @@ pub fn build_index(
                 hash: candidate.hash.clone(),
                 size: candidate.size,
                 mtime_ns: candidate.mtime_ns,
-                pages: u32::try_from(pdf.pages.len()).unwrap_or(u32::MAX),
+                pages: u32::try_from(pages).unwrap_or(u32::MAX),
                 pages_without_text: without_text,
                 title: meta.title,
                 year: meta.year,
@@ -417,6 +445,12 @@ pub fn build_index(
             },
         );
     }
+    // Every page is in the writer now: the spill file goes before the commit, so that an error
+    // removing it leaves the previous index, as any other failed run does.
+    drop(spilled);
+    if let Some(spill) = spill {
+        spill.remove()?;
+    }
     if state.files.is_empty() {
         return Err(Error::NothingIndexed(
             report.skipped.len(),
@@ -435,6 +469,308 @@ pub fn build_index(
     report.pages_total = state.total_pages();
     report.elapsed = started.elapsed();
     Ok(report)
+}
+
+/// File in the index folder holding the pages extracted by a run until they are written (see the
+/// module documentation). Removed at the end of every run, and at the start of the next one when
+/// a killed run left it behind.
+pub const SPILL_FILE: &str = "pubsearch-spill.tmp";
+
+/// A file of this run once extracted: its pages are in the spill file, not in memory.
+enum Outcome {
+    /// Extracted with at least one page.
+    Spilled(SpilledFile),
+    /// Could not be indexed, with the reason.
+    Failed(String),
+}
+
+/// What is kept in memory of an extracted file between the two passes.
+struct SpilledFile {
+    /// Where its pages start in the spill file.
+    offset: u64,
+    /// Number of pages written there.
+    pages: usize,
+    meta: DocMeta,
+    /// Pages without text, by number.
+    without_text: Vec<u32>,
+    failed_pages: Vec<extract::PageFailure>,
+}
+
+/// What the extraction tasks of pass 1 share.
+struct Pass1<'a> {
+    pool: &'a rayon::ThreadPool,
+    options: &'a IndexOptions,
+    ocr: Option<&'a crate::ocr::Ocr>,
+    ocr_outcomes: &'a Mutex<HashMap<String, crate::ocr::OcrOutcome>>,
+    manifests: &'a Manifests,
+    progress: &'a (dyn Fn(Progress<'_>) + Sync),
+}
+
+/// A finished extraction on its way to the consumer: its position in the plan, the file, and
+/// what came out.
+type Finished = (usize, Candidate, std::result::Result<ExtractedPdf, String>);
+
+/// Pass 1: extracts `changed` on the pool and, on the calling thread, adds each finished file's
+/// words to `lexicon` and appends its pages to `spill`. Returns the files in the order of
+/// `changed`, whatever order they finished in.
+///
+/// The channel between the two holds a few files at most: when the consumer falls behind, the
+/// extraction tasks wait, and the memory in use stays that of the files in flight.
+fn extract_and_spill(
+    changed: Vec<Candidate>,
+    pass: &Pass1<'_>,
+    lexicon: &mut Lexicon,
+    spill: &mut Spill,
+) -> Result<Vec<(Candidate, Outcome)>> {
+    let files = changed.len();
+    let in_flight = effective_threads(pass.options.threads);
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<Finished>(in_flight);
+    std::thread::scope(|scope| {
+        let producer = scope.spawn(move || {
+            pass.pool.install(|| {
+                changed.into_par_iter().enumerate().try_for_each_with(
+                    sender,
+                    |sender, (slot, candidate)| {
+                        let mut result =
+                            extract_with_deadline(&candidate.path, pass.options.file_timeout);
+                        if let (Some(ocr), Ok(pdf)) = (pass.ocr, &mut result) {
+                            let outcome = ocr.fill_pages_without_text(&candidate.path, pdf);
+                            if let Ok(mut outcomes) = pass.ocr_outcomes.lock() {
+                                outcomes.insert(candidate.key.clone(), outcome);
+                            }
+                        }
+                        (pass.progress)(Progress::Extracted {
+                            path: &candidate.path,
+                        });
+                        // A closed channel means the consumer failed: extract no more.
+                        sender.send((slot, candidate, result)).map_err(|_| ())
+                    },
+                )
+            })
+        });
+        // `consume` owns the receiver and drops it on return, so the producer cannot stay
+        // blocked on a full channel after an error.
+        let consumed = consume(receiver, files, pass.manifests, lexicon, spill);
+        match producer.join() {
+            Ok(_) => consumed,
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    })
+}
+
+/// The consumer of pass 1: learns the words and spills the pages of each finished file.
+fn consume(
+    receiver: std::sync::mpsc::Receiver<Finished>,
+    files: usize,
+    manifests: &Manifests,
+    lexicon: &mut Lexicon,
+    spill: &mut Spill,
+) -> Result<Vec<(Candidate, Outcome)>> {
+    let mut slots: Vec<Option<(Candidate, Outcome)>> = (0..files).map(|_| None).collect();
+    for (slot, candidate, result) in receiver {
+        let outcome = match result {
+            Ok(pdf) if !pdf.pages.is_empty() => {
+                for page in &pdf.pages {
+                    let words = analysis::normalize::split_words(&page.text);
+                    lexicon.add_words(words.iter().map(|w| w.text.as_str()));
+                }
+                let first_page = pdf.pages.first().map_or("", |p| p.text.as_str());
+                let meta = manifests.meta_for(&candidate.path, &pdf.info, first_page);
+                let without_text = pdf
+                    .pages
+                    .iter()
+                    .filter(|p| p.text.trim().is_empty())
+                    .map(|p| p.number)
+                    .collect();
+                let offset = spill.append(&pdf.pages)?;
+                Outcome::Spilled(SpilledFile {
+                    offset,
+                    pages: pdf.pages.len(),
+                    meta,
+                    without_text,
+                    failed_pages: pdf.failed_pages,
+                })
+            }
+            Ok(_) => Outcome::Failed("no pages".to_owned()),
+            Err(reason) => Outcome::Failed(reason),
+        };
+        if let Some(entry) = slots.get_mut(slot) {
+            *entry = Some((candidate, outcome));
+        }
+    }
+    Ok(slots.into_iter().flatten().collect())
+}
+
+/// The spill file of a run, open for writing and then for reading; removed when dropped, so an
+/// error anywhere in the run leaves none behind.
+///
+/// Each page is one record: number (u32), a label flag byte (0 or 1) followed, when 1, by the
+/// label, then the text; each string is its byte length (u64) and its UTF-8 bytes; numbers are
+/// little-endian. A file's pages are consecutive; [`SpilledFile::offset`] says where they start.
+struct Spill {
+    path: PathBuf,
+    out: BufWriter<File>,
+    /// Bytes appended so far.
+    written: u64,
+    removed: bool,
+}
+
+impl Spill {
+    /// Creates the spill file in `index_dir`, replacing any earlier one.
+    fn create(index_dir: &Path) -> Result<Spill> {
+        let path = index_dir.join(SPILL_FILE);
+        let file = File::options()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(&path)
+            .map_err(|e| Error::io(&path, e))?;
+        Ok(Spill {
+            path,
+            out: BufWriter::with_capacity(SPILL_BUFFER_BYTES, file),
+            written: 0,
+            removed: false,
+        })
+    }
+
+    /// Appends `pages`, returning the offset they start at.
+    fn append(&mut self, pages: &[Page]) -> Result<u64> {
+        let offset = self.written;
+        for page in pages {
+            self.put(&page.number.to_le_bytes())?;
+            match &page.label {
+                None => self.put(&[0])?,
+                Some(label) => {
+                    self.put(&[1])?;
+                    self.put_str(label)?;
+                }
+            }
+            self.put_str(&page.text)?;
+        }
+        Ok(offset)
+    }
+
+    fn put_str(&mut self, text: &str) -> Result<()> {
+        self.put(&(text.len() as u64).to_le_bytes())?;
+        self.put(text.as_bytes())
+    }
+
+    fn put(&mut self, bytes: &[u8]) -> Result<()> {
+        self.out
+            .write_all(bytes)
+            .map_err(|e| Error::io(&self.path, e))?;
+        self.written += bytes.len() as u64;
+        Ok(())
+    }
+
+    /// Ends writing and reads the file from its start.
+    fn reader(&mut self) -> Result<SpillReader<'_>> {
+        self.out.flush().map_err(|e| Error::io(&self.path, e))?;
+        let mut file = self.out.get_ref();
+        file.seek(SeekFrom::Start(0))
+            .map_err(|e| Error::io(&self.path, e))?;
+        Ok(SpillReader {
+            path: &self.path,
+            input: BufReader::with_capacity(SPILL_BUFFER_BYTES, file),
+            position: 0,
+        })
+    }
+
+    /// Removes the file.
+    fn remove(mut self) -> Result<()> {
+        self.removed = true;
+        std::fs::remove_file(&self.path).map_err(|e| Error::io(&self.path, e))
+    }
+}
+
+impl Drop for Spill {
+    fn drop(&mut self) {
+        if !self.removed {
+            // Best effort on a failed run; the next run removes a leftover anyway.
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
+/// Buffer of the spill file's reader and writer.
+const SPILL_BUFFER_BYTES: usize = 256 * 1024;
+
+/// Removes the spill file a killed run may have left in `index_dir`.
+fn remove_stale_spill(index_dir: &Path) -> Result<()> {
+    let path = index_dir.join(SPILL_FILE);
+    match std::fs::remove_file(&path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io(&path, e)),
+        _ => Ok(()),
+    }
+}
+
+/// Reads pages back from a [`Spill`].
+struct SpillReader<'a> {
+    path: &'a Path,
+    input: BufReader<&'a File>,
+    /// Offset of the next byte `input` yields.
+    position: u64,
+}
+
+impl SpillReader<'_> {
+    /// Moves to `offset`; cheap when already there, as when files finished in plan order.
+    fn seek(&mut self, offset: u64) -> Result<()> {
+        if offset != self.position {
+            self.input
+                .seek(SeekFrom::Start(offset))
+                .map_err(|e| Error::io(self.path, e))?;
+            self.position = offset;
+        }
+        Ok(())
+    }
+
+    /// Reads the page at the current position.
+    fn next_page(&mut self) -> Result<Page> {
+        let number = u32::from_le_bytes(self.take::<4>()?);
+        let label = match self.take::<1>()? {
+            [0] => None,
+            [1] => Some(self.take_str()?),
+            [flag] => return Err(self.damaged(&format!("bad label flag {flag}"))),
+        };
+        let text = self.take_str()?;
+        Ok(Page {
+            number,
+            label,
+            text,
+        })
+    }
+
+    fn take<const N: usize>(&mut self) -> Result<[u8; N]> {
+        let mut bytes = [0; N];
+        self.input
+            .read_exact(&mut bytes)
+            .map_err(|e| Error::io(self.path, e))?;
+        self.position += N as u64;
+        Ok(bytes)
+    }
+
+    fn take_str(&mut self) -> Result<String> {
+        let len = u64::from_le_bytes(self.take::<8>()?);
+        let mut bytes = Vec::new();
+        // `take` bounds the read by what the file holds, whatever the length says.
+        (&mut self.input)
+            .take(len)
+            .read_to_end(&mut bytes)
+            .map_err(|e| Error::io(self.path, e))?;
+        if bytes.len() as u64 != len {
+            return Err(self.damaged("truncated record"));
+        }
+        self.position += len;
+        String::from_utf8(bytes).map_err(|_| self.damaged("text is not UTF-8"))
+    }
+
+    fn damaged(&self, reason: &str) -> Error {
+        Error::io(
+            self.path,
+            std::io::Error::new(std::io::ErrorKind::InvalidData, reason.to_owned()),
+        )
+    }
 }
 
 /// The first few skipped files with their reasons, for an error message.
@@ -714,8 +1050,21 @@ fn create_fresh(index_dir: &Path) -> Result<Index> {
         }
     }
     let (schema, _) = build_schema();
-    Ok(Index::create_in_dir(index_dir, schema)?)
+    let settings = tantivy::IndexSettings {
+        docstore_blocksize: DOCSTORE_BLOCK_BYTES,
+        ..tantivy::IndexSettings::default()
+    };
+    Ok(Index::builder()
+        .schema(schema)
+        .settings(settings)
+        .create_in_dir(index_dir)?)
 }
+
+/// Size of a compressed block of stored pages. A hit's snippet needs its page's text, and
+/// reading one page decompresses its whole block: tantivy's default of 16 KiB holds four or five
+/// pages, so a search showing ten hits decompressed some fifty pages. Blocks of about one page
+/// cut that to the pages shown, for a store a few percent larger.
+const DOCSTORE_BLOCK_BYTES: usize = 4096;
 
 #[cfg(test)]
 mod tests {
@@ -747,6 +1096,65 @@ mod tests {
         let path = fixture("robustness/malformed/empty-zero-bytes.pdf");
         let result = extract_with_deadline(&path, DEFAULT_FILE_TIMEOUT);
         assert_eq!(result.err().as_deref(), Some("not a PDF (0 bytes)"));
+    }
+
+    fn page(number: u32, label: Option<&str>, text: &str) -> Page {
+        Page {
+            number,
+            label: label.map(str::to_owned),
+            text: text.to_owned(),
+        }
+    }
+
+    #[test]
+    fn spilled_pages_read_back_unchanged_in_any_order() {
+        let dir = tempfile::tempdir().expect("temp");
+        let mut spill = Spill::create(dir.path()).expect("creates");
+        let first = vec![
+            page(1, Some("i"), "Årsrapport for Center for Forebyggelse"),
+            page(2, None, ""),
+        ];
+        let second = vec![page(7, Some(""), "æøå ÆØÅ – “citat” \u{1F600}\n\nny linje")];
+        let first_at = spill.append(&first).expect("appends");
+        let second_at = spill.append(&second).expect("appends");
+        let mut reader = spill.reader().expect("reads");
+        reader.seek(second_at).expect("seeks");
+        assert_eq!(reader.next_page().expect("page"), second[0]);
+        reader.seek(first_at).expect("seeks");
+        assert_eq!(reader.next_page().expect("page"), first[0]);
+        assert_eq!(reader.next_page().expect("page"), first[1]);
+        drop(reader);
+        spill.remove().expect("removes");
+        assert!(!dir.path().join(SPILL_FILE).exists());
+    }
+
+    #[test]
+    fn a_damaged_spill_file_is_an_error_naming_it() {
+        let dir = tempfile::tempdir().expect("temp");
+        let mut spill = Spill::create(dir.path()).expect("creates");
+        spill
+            .append(&[page(1, None, "Valbyparken")])
+            .expect("appends");
+        // Cut the text short, as a full disk would.
+        spill.out.flush().expect("flushes");
+        spill
+            .out
+            .get_ref()
+            .set_len(spill.written - 3)
+            .expect("truncates");
+        let mut reader = spill.reader().expect("reads");
+        let err = reader.next_page().expect_err("truncated");
+        assert!(err.to_string().contains(SPILL_FILE), "{err}");
+    }
+
+    #[test]
+    fn a_dropped_spill_file_is_removed() {
+        let dir = tempfile::tempdir().expect("temp");
+        let mut spill = Spill::create(dir.path()).expect("creates");
+        spill.append(&[page(1, None, "tekst")]).expect("appends");
+        assert!(dir.path().join(SPILL_FILE).exists());
+        drop(spill);
+        assert!(!dir.path().join(SPILL_FILE).exists());
     }
 
     #[test]

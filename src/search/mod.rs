@@ -12,6 +12,7 @@
 //! with its lexicon) and is then cheap to clone and safe to share between threads: every search
 //! takes a fresh tantivy searcher from one reader. Stored text is read only for the hits shown.
 
+pub mod covered;
 pub mod documents;
 pub mod query;
 pub mod rank;
@@ -231,25 +232,34 @@ impl Engine {
         }
         let compiled = builder.compile(&parsed, &filters);
         let limit = options.limit.max(1);
+        let window = if compiled.proximity.is_empty() {
+            limit
+        } else {
+            rank::rescore_window(limit)
+        };
         // A panic inside tantivy (fuzzing found a debug assertion in its phrase scorer under an
         // exclusion) becomes this search's error instead of taking the caller down.
         let searched = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            searcher.search(
+            let (top, total) = searcher.search(
                 &compiled.query,
-                &(TopDocs::with_limit(limit).order_by_score(), Count),
-            )
+                &(TopDocs::with_limit(window).order_by_score(), Count),
+            )?;
+            Ok::<_, tantivy::TantivyError>((
+                rank::rescore(&searcher, &compiled.proximity, top)?,
+                total,
+            ))
         }));
         let (top, total_hits) = searched.map_err(|_| {
             tantivy::TantivyError::InternalError(format!("the search for `{query}` failed"))
         })??;
         let mut hits = Vec::with_capacity(top.len());
+        let mut snippeter = snippet::Snippeter::new(&compiled.highlights);
         for (score, address) in top.into_iter().take(options.limit) {
             let document: TantivyDocument = searcher.doc(address)?;
             let mut hit = self.hit_of(&document, score);
             if options.snippet_chars > 0 {
                 let text = text_of(&document, inner.fields.text);
-                let snippet =
-                    snippet::make_snippet(text, &compiled.highlights, options.snippet_chars);
+                let snippet = snippeter.snippet(text, options.snippet_chars);
                 hit.snippet = snippet.text;
                 hit.highlights = snippet.highlights;
             }

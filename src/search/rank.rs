@@ -20,12 +20,13 @@
 use std::collections::HashSet;
 
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery, Occur, PhraseQuery,
-    Query, TermQuery,
+    BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, EnableScoring, FuzzyTermQuery, Occur,
+    PhraseQuery, Query, Scorer, TermQuery,
 };
 use tantivy::schema::IndexRecordOption;
-use tantivy::{Searcher, Term};
+use tantivy::{DocAddress, DocSet, Score, Searcher, SeekDangerResult, Term};
 
+use super::covered::CoveredQuery;
 use super::query::{Filter, ParsedQuery, QueryNode};
 use crate::analysis::{Analyzer, WordTerms};
 use crate::index::Fields;
@@ -78,21 +79,15 @@ pub struct ItemTerms {
     pub phrase: Vec<ItemTerms>,
 }
 
-/// Which fields a word query looks in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Scope {
-    /// Page text only: what a page holds itself.
-    PageOnly,
-    /// Page text and the document title.
-    WithTitle,
-}
-
 /// A query ready to run, with what to highlight.
 pub struct CompiledQuery {
     /// The tantivy query.
     pub query: Box<dyn Query>,
     /// What to highlight.
     pub highlights: HighlightTerms,
+    /// Proximity pairs of the top-level words, scored only on the best pages of `query` (see
+    /// [`rescore`]) rather than on every page matching it.
+    pub proximity: Vec<PhraseQuery>,
 }
 
 /// Builds tantivy queries for one index.
@@ -109,7 +104,11 @@ impl QueryBuilder<'_> {
     /// Compiles `parsed`, with extra filters from options.
     pub fn compile(&self, parsed: &ParsedQuery, extra_filters: &[Filter]) -> CompiledQuery {
         let mut highlights = HighlightTerms::default();
-        let positive = self.node(&parsed.root, &mut highlights);
+        let mut proximity = Vec::new();
+        let positive = match &parsed.root {
+            QueryNode::Soft(items) => self.soft(items, &mut highlights, Some(&mut proximity)),
+            other => self.node(other, &mut highlights),
+        };
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, positive)];
         for filter in parsed.filters.iter().chain(extra_filters) {
             clauses.push((Occur::Must, self.filter(filter)));
@@ -129,6 +128,7 @@ impl QueryBuilder<'_> {
         CompiledQuery {
             query: Box::new(BooleanQuery::new(clauses)),
             highlights,
+            proximity,
         }
     }
 
@@ -143,11 +143,9 @@ impl QueryBuilder<'_> {
 
     fn node(&self, node: &QueryNode, highlights: &mut HighlightTerms) -> Box<dyn Query> {
         match node {
-            QueryNode::Word(word) => self.word_or_phrase(word, highlights, false, Scope::WithTitle),
-            QueryNode::Phrase(phrase) => {
-                self.word_or_phrase(phrase, highlights, true, Scope::WithTitle)
-            }
-            QueryNode::Soft(items) => self.soft(items, highlights),
+            QueryNode::Word(word) => self.word_or_phrase(word, highlights, false),
+            QueryNode::Phrase(phrase) => self.word_or_phrase(phrase, highlights, true),
+            QueryNode::Soft(items) => self.soft(items, highlights, None),
             QueryNode::And(items) => {
                 let clauses = items
                     .iter()
@@ -189,8 +187,14 @@ impl QueryBuilder<'_> {
         }
     }
 
-    /// Words side by side: coverage tiers, BM25 within, proximity bonus.
-    fn soft(&self, items: &[QueryNode], highlights: &mut HighlightTerms) -> Box<dyn Query> {
+    /// Words side by side: coverage tiers, BM25 within, proximity bonus. With `rescored`, the
+    /// proximity pairs go there instead of into the query.
+    fn soft(
+        &self,
+        items: &[QueryNode],
+        highlights: &mut HighlightTerms,
+        mut rescored: Option<&mut Vec<PhraseQuery>>,
+    ) -> Box<dyn Query> {
         let analysed: Vec<Option<Vec<WordTerms>>> = items
             .iter()
             .map(|item| match item {
@@ -212,26 +216,25 @@ impl QueryBuilder<'_> {
                     musts.push(self.occur_of(item, highlights, Occur::Must))
                 }
                 _ if is_stop(terms) && !all_stop => {}
+                // Coverage counts words on the page itself: a title word is on every page of
+                // its document and would lift them all into the top tier.
+                QueryNode::Word(text) | QueryNode::Phrase(text) => {
+                    let quoted = matches!(item, QueryNode::Phrase(_));
+                    let clauses = self.word_or_phrase_clauses(text, highlights, quoted);
+                    if !clauses.is_empty() {
+                        let clauses = clauses
+                            .into_iter()
+                            .map(|clause| (clause.query, clause.on_page))
+                            .collect();
+                        should.push((
+                            Occur::Should,
+                            Box::new(CoveredQuery::new(clauses, COVERAGE)),
+                        ));
+                    }
+                }
                 _ => {
                     let query = self.node(item, highlights);
-                    // Coverage counts words on the page itself: a title word is on every page
-                    // of its document and would lift them all into the top tier.
-                    let on_page = match item {
-                        QueryNode::Word(word) => self.word_or_phrase(
-                            word,
-                            &mut HighlightTerms::default(),
-                            false,
-                            Scope::PageOnly,
-                        ),
-                        QueryNode::Phrase(phrase) => self.word_or_phrase(
-                            phrase,
-                            &mut HighlightTerms::default(),
-                            true,
-                            Scope::PageOnly,
-                        ),
-                        _ => query.box_clone(),
-                    };
-                    let covered = ConstScoreQuery::new(on_page, COVERAGE);
+                    let covered = ConstScoreQuery::new(query.box_clone(), COVERAGE);
                     should.push((Occur::Should, Box::new(covered)));
                     should.push((Occur::Should, query));
                 }
@@ -255,10 +258,13 @@ impl QueryBuilder<'_> {
             }
             let mut phrase = PhraseQuery::new(terms);
             phrase.set_slop(PROXIMITY_SLOP);
-            should.push((
-                Occur::Should,
-                Box::new(BoostQuery::new(Box::new(phrase), PROXIMITY_BOOST)),
-            ));
+            match rescored.as_deref_mut() {
+                Some(pairs) => pairs.push(phrase),
+                None => should.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(phrase), PROXIMITY_BOOST)),
+                )),
+            }
         }
         if should.is_empty() {
             return Box::new(EmptyQuery);
@@ -278,42 +284,54 @@ impl QueryBuilder<'_> {
         text: &str,
         highlights: &mut HighlightTerms,
         quoted: bool,
-        scope: Scope,
     ) -> Box<dyn Query> {
+        let clauses = self.word_or_phrase_clauses(text, highlights, quoted);
+        if clauses.is_empty() {
+            return Box::new(EmptyQuery);
+        }
+        Box::new(BooleanQuery::new(
+            clauses
+                .into_iter()
+                .map(|clause| (Occur::Should, clause.query))
+                .collect(),
+        ))
+    }
+
+    /// The scored clauses of a typed word or phrase, whose scores add up; none when it has no
+    /// words.
+    fn word_or_phrase_clauses(
+        &self,
+        text: &str,
+        highlights: &mut HighlightTerms,
+        quoted: bool,
+    ) -> Vec<Clause> {
         let words = self.analyzer.analyze_text(text);
         match words.as_slice() {
-            [] => Box::new(EmptyQuery),
+            [] => Vec::new(),
             [word] if !quoted || words.len() == 1 => {
                 highlights.items.push(item_terms(&words, !word.stop_word));
-                self.word_query(word, highlights, scope)
+                self.word_clauses(word, highlights)
             }
             _ => {
                 highlights.items.push(item_terms(&words, true));
-                self.phrase_query(&words)
+                self.phrase_clauses(&words)
             }
         }
     }
 
-    fn word_query(
-        &self,
-        word: &WordTerms,
-        highlights: &mut HighlightTerms,
-        scope: Scope,
-    ) -> Box<dyn Query> {
+    fn word_clauses(&self, word: &WordTerms, highlights: &mut HighlightTerms) -> Vec<Clause> {
         let f = self.fields;
         let term = |field, text: &str| Term::from_field_text(field, text);
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
-            scored(term(f.text, &word.stem), 1.0),
-            scored(term(f.text_exact, &word.exact), EXACT_BOOST),
-            scored(term(f.text_folded, &word.folded), FOLDED_BOOST),
-        ];
-        if scope == Scope::WithTitle {
-            clauses.push(scored(term(f.title, &word.stem), TITLE_BOOST));
-            clauses.push(scored(
+        let mut clauses = vec![
+            Clause::page(scored(term(f.text, &word.stem), 1.0)),
+            Clause::page(scored(term(f.text_exact, &word.exact), EXACT_BOOST)),
+            Clause::page(scored(term(f.text_folded, &word.folded), FOLDED_BOOST)),
+            Clause::title(scored(term(f.title, &word.stem), TITLE_BOOST)),
+            Clause::title(scored(
                 term(f.title_folded, &word.folded),
                 TITLE_BOOST * FOLDED_BOOST,
-            ));
-        }
+            )),
+        ];
         if word.part_stems.len() >= 2 {
             let parts: Vec<(Occur, Box<dyn Query>)> = word
                 .part_stems
@@ -328,13 +346,10 @@ impl QueryBuilder<'_> {
                     )
                 })
                 .collect();
-            clauses.push((
-                Occur::Should,
-                Box::new(BoostQuery::new(
-                    Box::new(BooleanQuery::new(parts)),
-                    PARTS_BOOST,
-                )),
-            ));
+            clauses.push(Clause::page(Box::new(BoostQuery::new(
+                Box::new(BooleanQuery::new(parts)),
+                PARTS_BOOST,
+            ))));
         }
         let known = [
             term(f.text, &word.stem),
@@ -348,19 +363,19 @@ impl QueryBuilder<'_> {
             if chars >= 4 {
                 let distance = if chars >= 8 { 2 } else { 1 };
                 let fuzzy = FuzzyTermQuery::new(term(f.text_folded, &word.folded), distance, true);
-                clauses.push((
-                    Occur::Should,
-                    Box::new(BoostQuery::new(Box::new(fuzzy), FOLDED_BOOST)),
-                ));
+                clauses.push(Clause::page(Box::new(BoostQuery::new(
+                    Box::new(fuzzy),
+                    FOLDED_BOOST,
+                ))));
                 if let Some(item) = highlights.items.last_mut() {
                     item.fuzzy.push((word.folded.clone(), distance));
                 }
             }
         }
-        Box::new(BooleanQuery::new(clauses))
+        clauses
     }
 
-    fn phrase_query(&self, words: &[WordTerms]) -> Box<dyn Query> {
+    fn phrase_clauses(&self, words: &[WordTerms]) -> Vec<Clause> {
         let f = self.fields;
         let phrase = |field, pick: fn(&WordTerms) -> &str| -> Box<dyn Query> {
             let terms = words
@@ -370,37 +385,114 @@ impl QueryBuilder<'_> {
                 .collect();
             Box::new(PhraseQuery::new_with_offset(terms))
         };
-        let clauses: Vec<(Occur, Box<dyn Query>)> = vec![
-            (Occur::Should, phrase(f.text, |w| &w.stem)),
-            (
-                Occur::Should,
-                Box::new(BoostQuery::new(
-                    phrase(f.text_exact, |w| &w.exact),
-                    PHRASE_EXACT_BOOST,
-                )),
-            ),
-            (
-                Occur::Should,
-                Box::new(BoostQuery::new(
-                    phrase(f.text_folded, |w| &w.folded),
-                    FOLDED_BOOST,
-                )),
-            ),
-        ];
-        Box::new(BooleanQuery::new(clauses))
+        vec![
+            Clause::page(phrase(f.text, |w| &w.stem)),
+            Clause::page(Box::new(BoostQuery::new(
+                phrase(f.text_exact, |w| &w.exact),
+                PHRASE_EXACT_BOOST,
+            ))),
+            Clause::page(Box::new(BoostQuery::new(
+                phrase(f.text_folded, |w| &w.folded),
+                FOLDED_BOOST,
+            ))),
+        ]
     }
 }
 
-fn scored(term: Term, boost: f32) -> (Occur, Box<dyn Query>) {
+/// One scored clause of a word or phrase query.
+struct Clause {
+    query: Box<dyn Query>,
+    /// Whether it looks at the page itself, not the document title: only such matches count
+    /// towards coverage.
+    on_page: bool,
+}
+
+impl Clause {
+    fn page(query: Box<dyn Query>) -> Clause {
+        Clause {
+            query,
+            on_page: true,
+        }
+    }
+
+    fn title(query: Box<dyn Query>) -> Clause {
+        Clause {
+            query,
+            on_page: false,
+        }
+    }
+}
+
+/// Pages of the first search ranked before proximity is scored: [`RESCORE_PER_HIT`] per hit
+/// asked for, and at least [`RESCORE_MIN`].
+pub fn rescore_window(limit: usize) -> usize {
+    limit.saturating_mul(RESCORE_PER_HIT).max(RESCORE_MIN)
+}
+
+/// Candidate pages per hit asked for that proximity may reorder.
+pub const RESCORE_PER_HIT: usize = 10;
+/// Fewest candidate pages that proximity may reorder.
+pub const RESCORE_MIN: usize = 100;
+
+/// Adds the proximity bonus of `pairs` to `candidates` (the best pages of the query without
+/// it) and sorts them again, best first, ties by address.
+///
+/// A sloppy phrase is the dearest clause of a query: it intersects two posting lists and reads
+/// positions on every page holding both words, and the words of a query are often common. As a
+/// bonus that only reorders pages already found, it is scored on the candidates alone, each
+/// pair's scorer jumping from one candidate to the next — as a search engine's rescoring window
+/// does. A page outside the window is not lifted into it by proximity; on an index of a few
+/// hundred matching pages or fewer, every matching page is a candidate and the ranking is the
+/// same as scoring proximity in the query.
+///
+/// # Errors
+/// Fails when tantivy cannot read the index.
+pub fn rescore(
+    searcher: &Searcher,
+    pairs: &[PhraseQuery],
+    mut candidates: Vec<(Score, DocAddress)>,
+) -> tantivy::Result<Vec<(Score, DocAddress)>> {
+    if pairs.is_empty() || candidates.is_empty() {
+        return Ok(candidates);
+    }
+    let mut order: Vec<usize> = (0..candidates.len()).collect();
+    order.sort_unstable_by_key(|&i| candidates[i].1);
+    for pair in pairs {
+        let weight = pair.weight(EnableScoring::enabled_from_searcher(searcher))?;
+        let mut current: Option<(u32, Box<dyn Scorer>)> = None;
+        for &i in &order {
+            let address = candidates[i].1;
+            let found = match current.as_mut() {
+                Some((segment, scorer)) if *segment == address.segment_ord => {
+                    scorer.seek_danger(address.doc_id) == SeekDangerResult::Found
+                }
+                _ => {
+                    let reader = searcher.segment_reader(address.segment_ord);
+                    let (result, scorer) =
+                        weight.scorer_danger(reader, address.doc_id, PROXIMITY_BOOST)?;
+                    current = Some((address.segment_ord, scorer));
+                    result == SeekDangerResult::Found
+                }
+            };
+            if let (true, Some((_, scorer))) = (found, current.as_mut()) {
+                candidates[i].0 += scorer.score();
+            }
+        }
+    }
+    candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    Ok(candidates)
+}
+
+fn scored(term: Term, boost: f32) -> Box<dyn Query> {
     let query: Box<dyn Query> = Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
     if (boost - 1.0).abs() < f32::EPSILON {
-        (Occur::Should, query)
+        query
     } else {
-        (Occur::Should, Box::new(BoostQuery::new(query, boost)))
+        Box::new(BoostQuery::new(query, boost))
     }
 }
 
-fn item_terms(words: &[WordTerms], content: bool) -> ItemTerms {
+pub(crate) fn item_terms(words: &[WordTerms], content: bool) -> ItemTerms {
     let mut item = ItemTerms {
         content,
         ..ItemTerms::default()

@@ -42,10 +42,62 @@ struct Match {
 }
 
 /// Builds the snippet of `text` for `terms`, about `max_chars` characters long.
+///
+/// For several pages of one search, a [`Snippeter`] does the same and remembers the words it
+/// has matched from one page to the next.
 pub fn make_snippet(text: &str, terms: &HighlightTerms, max_chars: usize) -> Snippet {
+    Snippeter::new(terms).snippet(text, max_chars)
+}
+
+/// Makes the snippets of one search: the query's anchors are worked out once, and each distinct
+/// page word is matched against the query once, however many pages hold it.
+pub struct Snippeter<'a> {
+    terms: &'a HighlightTerms,
+    anchors: Anchors,
+    memo: Memo<'a>,
+}
+
+impl<'a> Snippeter<'a> {
+    /// A snippeter for the query items `terms`.
+    pub fn new(terms: &'a HighlightTerms) -> Snippeter<'a> {
+        Snippeter {
+            terms,
+            anchors: Anchors::new(terms),
+            memo: Memo::new(terms),
+        }
+    }
+
+    /// The snippet of `text`, about `max_chars` characters long.
+    pub fn snippet(&mut self, text: &str, max_chars: usize) -> Snippet {
+        let filter = Prefilter::new(text, &self.anchors);
+        snippet_with(text, self.terms, max_chars, &filter, &mut self.memo)
+    }
+}
+
+fn snippet_with(
+    text: &str,
+    terms: &HighlightTerms,
+    max_chars: usize,
+    filter: &Prefilter<'_>,
+    memo: &mut Memo<'_>,
+) -> Snippet {
     let max_chars = max_chars.max(20);
-    let words = normalize::split_words(text);
-    let mut memo = Memo::new(&words, terms);
+    let mut words: Vec<PageWord> = Vec::new();
+    for span in normalize::word_spans(text) {
+        let id = match filter.check(text, span) {
+            Check::Dropped => continue,
+            Check::NoMatch => None,
+            Check::Candidate => match normalize::normalize_span(text, span) {
+                Some(normalised) => Some(memo.intern(normalised)),
+                None => continue,
+            },
+        };
+        words.push(PageWord {
+            start: span.start,
+            end: span.end,
+            id,
+        });
+    }
     // Phrases first: a phrase lights up only where its words stand in order.
     let mut phrase_word: Vec<Option<usize>> = vec![None; words.len()];
     for (item, item_terms) in terms.items.iter().enumerate() {
@@ -55,7 +107,8 @@ pub fn make_snippet(text: &str, terms: &HighlightTerms, max_chars: usize) -> Sni
         }
         for start in 0..=words.len() - n {
             let fits = (0..n).all(|k| {
-                phrase_word[start + k].is_none() && memo.matches(start + k, Target::Part(item, k))
+                phrase_word[start + k].is_none()
+                    && memo.matches(words[start + k].id, Target::Part(item, k))
             });
             if fits {
                 phrase_word[start..start + n]
@@ -65,10 +118,10 @@ pub fn make_snippet(text: &str, terms: &HighlightTerms, max_chars: usize) -> Sni
         }
     }
     let mut matches: Vec<Match> = Vec::new();
-    for (index, (word, phrase_item)) in words.iter().zip(&phrase_word).enumerate() {
+    for (word, phrase_item) in words.iter().zip(&phrase_word) {
         let item = phrase_item.or_else(|| {
             (0..terms.items.len()).find(|&item| {
-                terms.items[item].phrase.len() < 2 && memo.matches(index, Target::Item(item))
+                terms.items[item].phrase.len() < 2 && memo.matches(word.id, Target::Item(item))
             })
         });
         if let Some(item) = item {
@@ -85,6 +138,171 @@ pub fn make_snippet(text: &str, terms: &HighlightTerms, max_chars: usize) -> Sni
     render(text, start, end, &matches)
 }
 
+/// A word of the page: where it stands and, when it may match, its distinct-word id in the
+/// [`Memo`].
+#[derive(Debug, Clone, Copy)]
+struct PageWord {
+    start: usize,
+    end: usize,
+    id: Option<usize>,
+}
+
+/// What a quick look at a page word says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Check {
+    /// Normalisation drops the word (too long): it is not a word of the page.
+    Dropped,
+    /// The word cannot match any query item.
+    NoMatch,
+    /// The word may match: normalise it and match it for real.
+    Candidate,
+}
+
+/// Most bytes of a folded prefix compared by the [`Prefilter`].
+const KEY_BYTES: usize = 8;
+
+/// A quick test that rules out most page words without normalising, stemming or folding them,
+/// which is where snippet time went.
+///
+/// Every way a word matches an item (see [`matches_item`]) but two implies that the word's
+/// folded form starts with the folded form of one of the item's exact forms, stems or folded
+/// stems: Snowball only removes endings, and folding reads left to right, so folding a prefix
+/// gives a prefix of the folded word. So the filter compares the first [`KEY_BYTES`] folded
+/// letters of the page word with those [`Anchors`]. The two others: a compound part inside a
+/// longer word is looked for in the lower-cased page once per part; a fuzzy item turns the
+/// filter off. A word with anything but ASCII letters and digits and `æøå` in it (capitals
+/// `ÆØÅ`, ligatures, accents, joined numbers) is always a candidate. The filter only decides
+/// what is worth matching; the test `the_prefilter_never_changes_a_snippet` checks that it never
+/// changes a snippet.
+struct Prefilter<'a> {
+    anchors: &'a Anchors,
+    /// Byte ranges of compound parts found in the lower-cased page, sorted by start.
+    infixes: Vec<(usize, usize)>,
+}
+
+/// What the [`Prefilter`] compares page words with, worked out once per query.
+struct Anchors {
+    /// Everything is a candidate (fuzzy items).
+    off: bool,
+    /// Folded prefixes of the items' forms, at most [`KEY_BYTES`] characters each.
+    prefixes: Vec<Vec<u8>>,
+    /// Compound parts looked for inside longer words.
+    parts: Vec<String>,
+}
+
+impl Anchors {
+    fn new(terms: &HighlightTerms) -> Anchors {
+        let mut anchors = Anchors {
+            off: false,
+            prefixes: Vec::new(),
+            parts: Vec::new(),
+        };
+        let mut add = |item: &ItemTerms| {
+            anchors.off |= !item.fuzzy.is_empty();
+            for form in item.exact.iter().chain(&item.stems).chain(&item.folded) {
+                let head: String = form.chars().take(KEY_BYTES).collect();
+                let prefix: String = fold::fold(&head).chars().take(KEY_BYTES).collect();
+                if !anchors.prefixes.iter().any(|a| a == prefix.as_bytes()) {
+                    anchors.prefixes.push(prefix.into_bytes());
+                }
+            }
+            for part in &item.infixes {
+                anchors.off |= part.is_empty();
+                if !anchors.parts.contains(part) {
+                    anchors.parts.push(part.clone());
+                }
+            }
+        };
+        for item in &terms.items {
+            add(item);
+            item.phrase.iter().for_each(&mut add);
+        }
+        anchors
+    }
+
+    /// Anchors that let every word through: the reference the quick test is checked against.
+    #[cfg(test)]
+    fn off() -> Anchors {
+        Anchors {
+            off: true,
+            prefixes: Vec::new(),
+            parts: Vec::new(),
+        }
+    }
+}
+
+impl<'a> Prefilter<'a> {
+    fn new(text: &str, anchors: &'a Anchors) -> Prefilter<'a> {
+        let mut infixes = Vec::new();
+        if !anchors.off && !anchors.parts.is_empty() {
+            let lower = text.to_ascii_lowercase();
+            for part in &anchors.parts {
+                infixes.extend(
+                    lower
+                        .match_indices(part.as_str())
+                        .map(|(at, found)| (at, at + found.len())),
+                );
+            }
+            infixes.sort_unstable();
+        }
+        Prefilter { anchors, infixes }
+    }
+
+    fn check(&self, text: &str, span: normalize::Span) -> Check {
+        let Some(raw) = text.get(span.start..span.end) else {
+            return Check::Dropped;
+        };
+        if self.anchors.off || span.joined {
+            return Check::Candidate;
+        }
+        let mut key = [0u8; KEY_BYTES];
+        let mut len = 0;
+        let mut last = 0u8;
+        for c in raw.chars() {
+            let spelled: &[u8] = match c {
+                'a'..='z' | '0'..='9' => &[c as u8],
+                'A'..='Z' => &[c.to_ascii_lowercase() as u8],
+                'æ' => b"ae",
+                'ø' => b"oe",
+                'å' => b"aa",
+                _ => return Check::Candidate,
+            };
+            for &b in spelled {
+                // Folding drops `a`/`e` after a kept `a`, and `e` after a kept `o`.
+                let dropped =
+                    (last == b'a' && matches!(b, b'a' | b'e')) || (last == b'o' && b == b'e');
+                if len < KEY_BYTES && !dropped {
+                    key[len] = b;
+                    len += 1;
+                }
+                if !dropped {
+                    last = b;
+                }
+            }
+        }
+        // Only ASCII letters and digits and `æøå` from here: normalising keeps the length.
+        if raw.len() > normalize::MAX_WORD_BYTES {
+            return Check::Dropped;
+        }
+        let key = &key[..len];
+        if self.anchors.prefixes.iter().any(|a| key.starts_with(a)) {
+            return Check::Candidate;
+        }
+        let inside = self
+            .infixes
+            .iter()
+            .take_while(|(from, _)| *from < span.end)
+            .any(|&(from, to)| {
+                from >= span.start && to <= span.end && span.end - span.start > to - from
+            });
+        if inside {
+            Check::Candidate
+        } else {
+            Check::NoMatch
+        }
+    }
+}
+
 /// A query item, or word `k` of phrase item `i`.
 #[derive(Debug, Clone, Copy)]
 enum Target {
@@ -92,33 +310,21 @@ enum Target {
     Part(usize, usize),
 }
 
-/// Whether each distinct page word matches each target, worked out once per distinct word:
+/// Whether each distinct candidate word matches each target, worked out once per distinct word:
 /// a page repeats its words, and matching folds and stems.
 struct Memo<'a> {
     terms: &'a HighlightTerms,
-    /// Distinct-word id of each page word.
-    ids: Vec<usize>,
+    /// Id of each distinct word.
+    by_text: std::collections::HashMap<String, usize>,
     /// Per distinct word: the word, its lazily computed forms, and results by target slot.
-    distinct: Vec<(&'a str, WordForms, Vec<Option<bool>>)>,
+    distinct: Vec<(String, WordForms, Vec<Option<bool>>)>,
     /// Slot of each target: items first, then phrase words.
     part_offsets: Vec<usize>,
     slots: usize,
 }
 
 impl<'a> Memo<'a> {
-    fn new(words: &'a [normalize::Word], terms: &'a HighlightTerms) -> Memo<'a> {
-        let mut by_text: std::collections::HashMap<&str, usize> =
-            std::collections::HashMap::with_capacity(words.len());
-        let mut distinct = Vec::new();
-        let ids = words
-            .iter()
-            .map(|w| {
-                *by_text.entry(w.text.as_str()).or_insert_with(|| {
-                    distinct.push((w.text.as_str(), WordForms::default(), Vec::new()));
-                    distinct.len() - 1
-                })
-            })
-            .collect();
+    fn new(terms: &'a HighlightTerms) -> Memo<'a> {
         let mut part_offsets = Vec::with_capacity(terms.items.len());
         let mut slots = terms.items.len();
         for item in &terms.items {
@@ -127,22 +333,35 @@ impl<'a> Memo<'a> {
         }
         Memo {
             terms,
-            ids,
-            distinct,
+            by_text: std::collections::HashMap::new(),
+            distinct: Vec::new(),
             part_offsets,
             slots,
         }
     }
 
-    fn matches(&mut self, word: usize, target: Target) -> bool {
+    /// The id of a normalised word.
+    fn intern(&mut self, word: String) -> usize {
+        if let Some(&id) = self.by_text.get(&word) {
+            return id;
+        }
+        let id = self.distinct.len();
+        self.distinct
+            .push((word.clone(), WordForms::default(), vec![None; self.slots]));
+        self.by_text.insert(word, id);
+        id
+    }
+
+    /// Whether the word with this id matches `target`; a word without an id matches nothing.
+    fn matches(&mut self, id: Option<usize>, target: Target) -> bool {
+        let Some(id) = id else {
+            return false;
+        };
         let (slot, item_terms) = match target {
             Target::Item(i) => (i, &self.terms.items[i]),
             Target::Part(i, k) => (self.part_offsets[i] + k, &self.terms.items[i].phrase[k]),
         };
-        let (text, forms, results) = &mut self.distinct[self.ids[word]];
-        if results.is_empty() {
-            results.resize(self.slots, None);
-        }
+        let (text, forms, results) = &mut self.distinct[id];
         *results[slot].get_or_insert_with(|| matches_item(text, forms, item_terms))
     }
 }
@@ -236,7 +455,7 @@ fn best_window(matches: &[Match], max_chars: usize) -> (usize, usize) {
 /// Widens `[from, to)` to about `max_chars` characters, cut at word boundaries.
 fn widen(
     text: &str,
-    words: &[normalize::Word],
+    words: &[PageWord],
     from: usize,
     to: usize,
     max_chars: usize,
@@ -432,6 +651,99 @@ mod tests {
         let snippet = make_snippet("Første linje af siden. Anden linje.", &terms, 200);
         assert_eq!(snippet.text, "Første linje af siden. Anden linje.");
         assert!(snippet.highlights.is_empty());
+    }
+
+    /// The query items of `query` as the search compiles them: one per word, plus the whole
+    /// query as a phrase.
+    fn analysed_items(analyzer: &crate::analysis::Analyzer, query: &str) -> HighlightTerms {
+        let mut items: Vec<ItemTerms> = query
+            .split_whitespace()
+            .map(|word| {
+                let words = analyzer.analyze_text(word);
+                let content = words.iter().any(|w| !w.stop_word);
+                crate::search::rank::item_terms(&words, content)
+            })
+            .collect();
+        let phrase = analyzer.analyze_text(query);
+        if phrase.len() > 1 {
+            items.push(crate::search::rank::item_terms(&phrase, true));
+        }
+        HighlightTerms { items }
+    }
+
+    /// The snippet made without the prefilter: every word matched for real.
+    fn reference_snippet(text: &str, terms: &HighlightTerms, max_chars: usize) -> Snippet {
+        let anchors = Anchors::off();
+        let filter = Prefilter::new(text, &anchors);
+        snippet_with(text, terms, max_chars, &filter, &mut Memo::new(terms))
+    }
+
+    #[test]
+    fn the_prefilter_never_changes_a_snippet() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        let analyzer = crate::analysis::Analyzer::new(crate::analysis::Lexicon::seed());
+        let mut queries: Vec<String> = std::fs::read_to_string(root.join("queries.tsv"))
+            .unwrap_or_default()
+            .lines()
+            .skip(1)
+            .filter_map(|line| line.split('\t').next().map(str::to_owned))
+            .collect();
+        queries.extend(
+            [
+                "Århus ÆBLER Økonomi",
+                "aarsrapport raadgivning",
+                "1.140 følgere",
+                "rapportering",
+                "forebyggelse",
+                "SSP-konsulent",
+                "finansiering",
+            ]
+            .map(str::to_owned),
+        );
+        assert!(queries.len() > 50);
+        let mut pages = Vec::new();
+        for dir in ["truth", "real-danish"] {
+            let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.extension().is_some_and(|e| e == "txt") {
+                    let text = std::fs::read_to_string(&path).unwrap_or_default();
+                    pages.extend(text.split('\u{c}').map(str::to_owned));
+                }
+            }
+        }
+        assert!(pages.len() > 100, "{} pages", pages.len());
+        for query in &queries {
+            let terms = analysed_items(&analyzer, query);
+            // One snippeter for all pages, as a search uses it: its memory must not leak
+            // between pages either.
+            let mut snippeter = Snippeter::new(&terms);
+            for (n, page) in pages.iter().enumerate() {
+                let quick = snippeter.snippet(page, 200);
+                assert_eq!(
+                    quick,
+                    reference_snippet(page, &terms, 200),
+                    "{query} on page {n}"
+                );
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        #[test]
+        fn the_prefilter_never_changes_a_snippet_of_any_text(
+            text in "[a-zA-Z0-9æøåÆØÅéü\u{AD}'’.,ﬁ \n\\-]{0,120}",
+            query in "[a-zA-Zæøåé ]{1,20}",
+        ) {
+            let analyzer = crate::analysis::Analyzer::new(crate::analysis::Lexicon::seed());
+            let terms = analysed_items(&analyzer, &query);
+            let quick = make_snippet(&text, &terms, 60);
+            let reference = reference_snippet(&text, &terms, 60);
+            proptest::prop_assert_eq!(quick, reference);
+        }
     }
 
     #[test]

@@ -199,3 +199,128 @@ fn one_engine_serves_searches_from_many_threads() {
         assert!(handle.join().expect("thread") > 0);
     }
 }
+
+/// The spill file a run keeps its extracted pages in, in the index folder `index`.
+fn spill_file(index: &Path) -> PathBuf {
+    index.join(pubsearch::index::build::SPILL_FILE)
+}
+
+#[test]
+fn no_spill_file_remains_after_a_full_or_an_incremental_build() {
+    let work = tempfile::tempdir().expect("temp");
+    let corpus = copy_corpus(
+        work.path(),
+        &["aarsrapport-2019.pdf", "status-paa-centerets-arbejde.pdf"],
+    );
+    let index = work.path().join("index");
+    let first = build(&index, &corpus);
+    assert_eq!((first.files_indexed, first.pages_indexed), (2, 19));
+    assert!(!spill_file(&index).exists());
+
+    std::fs::copy(
+        corpus_dir().join("aarsrapport-2018.pdf"),
+        corpus.join("aarsrapport-2018.pdf"),
+    )
+    .expect("copy");
+    let second = build(&index, &corpus);
+    assert_eq!((second.files_indexed, second.pages_total), (1, 19 + 17));
+    assert!(!spill_file(&index).exists());
+}
+
+#[test]
+fn a_spill_file_left_by_a_killed_run_is_removed_and_the_build_succeeds() {
+    let work = tempfile::tempdir().expect("temp");
+    let corpus = copy_corpus(
+        work.path(),
+        &["aarsrapport-2019.pdf", "status-paa-centerets-arbejde.pdf"],
+    );
+    let index = work.path().join("index");
+    std::fs::create_dir_all(&index).expect("mkdir");
+    // What a run killed while writing leaves: a record cut off in the middle of its text.
+    let mut stale = 1u32.to_le_bytes().to_vec();
+    stale.push(0);
+    stale.extend(1_000_000u64.to_le_bytes());
+    stale.extend(b"Valbyparken ");
+    std::fs::write(spill_file(&index), &stale).expect("stale spill");
+
+    let report = build(&index, &corpus);
+    assert_eq!((report.files_indexed, report.pages_total), (2, 19));
+    assert!(!spill_file(&index).exists());
+    let engine = Engine::open(&index).expect("opens");
+    let hits = engine
+        .search("Valbyparken", &SearchOptions::default())
+        .expect("search");
+    assert!(
+        hits.hits.iter().all(|h| h.doc == "aarsrapport-2019"),
+        "{hits:?}"
+    );
+    assert!(hits.total_hits > 0);
+
+    // A run with nothing to do removes a leftover too, and leaves the index as it was.
+    std::fs::write(spill_file(&index), &stale).expect("stale spill");
+    let again = build(&index, &corpus);
+    assert!(!again.committed);
+    assert_eq!(again.pages_total, 19);
+    assert!(!spill_file(&index).exists());
+}
+
+#[test]
+fn every_page_comes_back_from_the_spill_file_as_extracted() {
+    // Files of different sizes on two threads finish out of order; each page must still land
+    // under its own file, with its number, printed label and text unchanged.
+    let work = tempfile::tempdir().expect("temp");
+    let corpus = copy_corpus(
+        work.path(),
+        &[
+            "aarsrapport-2018.pdf",
+            "aarsrapport-2019.pdf",
+            "status-paa-centerets-arbejde.pdf",
+        ],
+    );
+    let labelled = crate::util::fixture("real-danish/cvr-online-vejledning.pdf");
+    std::fs::copy(&labelled, corpus.join("cvr-online-vejledning.pdf")).expect("copy");
+    std::fs::write(corpus.join("empty.pdf"), b"").expect("write");
+    let index = work.path().join("index");
+    let report = build_index(
+        &index,
+        std::slice::from_ref(&corpus),
+        &IndexOptions {
+            threads: 2,
+            ..IndexOptions::default()
+        },
+        &|_| {},
+    )
+    .expect("index builds");
+    assert_eq!((report.files_indexed, report.skipped.len()), (4, 1));
+
+    let engine = Engine::open(&index).expect("opens");
+    let mut labels_seen = 0;
+    for name in [
+        "aarsrapport-2018",
+        "aarsrapport-2019",
+        "status-paa-centerets-arbejde",
+        "cvr-online-vejledning",
+    ] {
+        let pdf = pubsearch::extract_file(&corpus.join(format!("{name}.pdf"))).expect("extracts");
+        assert_eq!(
+            engine
+                .state()
+                .files
+                .values()
+                .find(|f| f.doc == name)
+                .map(|f| f.pages),
+            Some(u32::try_from(pdf.pages.len()).expect("pages")),
+            "{name}"
+        );
+        for page in &pdf.pages {
+            let stored = engine.page_text(name, page.number).expect("page");
+            assert_eq!(stored.text, page.text, "{name} page {}", page.number);
+            assert_eq!(stored.page_label, page.label, "{name} page {}", page.number);
+            labels_seen += usize::from(page.label.is_some());
+        }
+    }
+    assert!(
+        labels_seen > 0,
+        "the labelled fixture has printed page labels"
+    );
+}
