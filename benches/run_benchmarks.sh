@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Reproduces the tables of BENCHMARKS.md: generates the scale corpora, indexes each corpus from
 # scratch and again unchanged, runs `pubsearch bench` on it and the SQLite FTS5 baseline
-# (benches/fts5_compare.py), and times the CLI end to end with hyperfine.
+# (benches/fts5_compare.py), times indexing with one thread and with all cores, and times the CLI
+# end to end with hyperfine.
 #
 # Usage: benches/run_benchmarks.sh [OUT_DIR] [SIZES...]   (default: target/bench-runs 1000 10000 100000)
 # Needs a release build (cargo build --release), pdftotext, python3, hyperfine.
@@ -33,6 +34,16 @@ for n in $SIZES; do
   runs=20; [ "$n" -ge 100000 ] && runs=5
   run_corpus "gen-$n" "$dir" "$runs"
 done
+# Indexing speed-up from one thread to all cores, on the 10k corpus (or the largest below it).
+scale=$(for n in $SIZES; do [ "$n" -le 10000 ] && echo "$n"; done | tail -1)
+if [ -n "$scale" ]; then
+  for t in 1 0; do
+    /usr/bin/time -f '%e %U %S %M' -o "$OUT/gen-$scale.threads-$t.index-time" \
+      "$BIN" index "$OUT/gen-$scale" --index "$OUT/index-threads-$t" --full --threads "$t" --json \
+      > /dev/null
+    rm -rf "$OUT/index-threads-$t"
+  done
+fi
 hyperfine -N --warmup 3 --runs 50 --export-json "$OUT/cli.hyperfine.json" \
   "$BIN search 'handlingsplaner for forebyggelse' --index $OUT/index-real" \
   "$BIN search mentortræf --index $OUT/index-real" \

@@ -41,59 +41,94 @@ pub struct Span {
 /// The words of `text`, in order, as [`Span`]s: [`split_words`] without normalising them, for
 /// callers that only need to look at some words closely (snippets).
 pub fn word_spans(text: &str) -> WordSpans<'_> {
-    WordSpans {
-        chars: text.char_indices().peekable(),
-    }
+    WordSpans { text, pos: 0 }
 }
 
 /// Iterator over the [`Span`]s of a text; see [`word_spans`].
+///
+/// It walks bytes and decodes a character only where a byte is not ASCII: most of a Danish page
+/// is ASCII, and this loop is the first cost of every snippet.
 #[derive(Debug, Clone)]
 pub struct WordSpans<'a> {
-    chars: std::iter::Peekable<std::str::CharIndices<'a>>,
+    text: &'a str,
+    /// Byte offset of the next character to look at (always a character boundary).
+    pos: usize,
+}
+
+impl WordSpans<'_> {
+    /// The character at byte `at` and its length, if any.
+    fn char_at(&self, at: usize) -> Option<(char, usize)> {
+        let byte = *self.text.as_bytes().get(at)?;
+        if byte.is_ascii() {
+            return Some((char::from(byte), 1));
+        }
+        let c = self.text.get(at..)?.chars().next()?;
+        Some((c, c.len_utf8()))
+    }
 }
 
 impl Iterator for WordSpans<'_> {
     type Item = Span;
 
     fn next(&mut self) -> Option<Span> {
-        let mut current: Option<Span> = None;
-        // The last character of the word's text so far (an apostrophe counts as `'`).
-        let mut prev: Option<char> = None;
-        while let Some((idx, c)) = self.chars.next() {
-            let next = self.chars.peek().map(|&(_, n)| n);
+        // Skip to the first letter or digit.
+        let (first, first_len) = loop {
+            let (c, len) = self.char_at(self.pos)?;
             if c.is_alphanumeric() {
-                let span = current.get_or_insert(Span {
-                    start: idx,
-                    end: idx,
-                    joined: false,
-                });
-                span.end = idx + c.len_utf8();
-                prev = Some(c);
+                break (c, len);
+            }
+            self.pos += len;
+        };
+        let mut span = Span {
+            start: self.pos,
+            end: self.pos + first_len,
+            joined: false,
+        };
+        self.pos = span.end;
+        // The last character of the word's text so far (an apostrophe counts as `'`).
+        let mut prev = first;
+        let bytes = self.text.as_bytes();
+        loop {
+            // The common case first: a run of ASCII letters and digits.
+            let run = bytes.get(self.pos..).map_or(0, |rest| {
+                rest.iter()
+                    .take_while(|b| b.is_ascii_alphanumeric())
+                    .count()
+            });
+            if run > 0 {
+                self.pos += run;
+                span.end = self.pos;
+                prev = char::from(bytes[self.pos - 1]);
+            }
+            let Some((c, len)) = self.char_at(self.pos) else {
+                break;
+            };
+            if c.is_alphanumeric() {
+                self.pos += len;
+                span.end = self.pos;
+                prev = c;
                 continue;
             }
             // A separator inside a number (1.140, 3,5) or a soft hyphen / apostrophe inside a
             // word does not end the word.
-            if let Some(span) = current.as_mut() {
-                let joins_digits = matches!(c, '.' | ',')
-                    && prev.is_some_and(|p| p.is_ascii_digit())
-                    && next.is_some_and(|n| n.is_ascii_digit());
-                let invisible = c == '\u{00AD}' && next.is_some_and(char::is_alphanumeric);
-                let apostrophe = matches!(c, '\'' | '’')
-                    && prev.is_some_and(char::is_alphabetic)
-                    && next.is_some_and(char::is_alphabetic);
-                if joins_digits || invisible || apostrophe {
-                    span.joined = true;
-                    if apostrophe {
-                        prev = Some('\'');
-                    }
-                    continue;
-                }
+            let next = self.char_at(self.pos + len).map(|(n, _)| n);
+            let joins_digits = matches!(c, '.' | ',')
+                && prev.is_ascii_digit()
+                && next.is_some_and(|n| n.is_ascii_digit());
+            let invisible = c == '\u{00AD}' && next.is_some_and(char::is_alphanumeric);
+            let apostrophe = matches!(c, '\'' | '’')
+                && prev.is_alphabetic()
+                && next.is_some_and(char::is_alphabetic);
+            self.pos += len;
+            if !(joins_digits || invisible || apostrophe) {
+                break;
             }
-            if current.is_some() {
-                return current;
+            span.joined = true;
+            if apostrophe {
+                prev = '\'';
             }
         }
-        current
+        Some(span)
     }
 }
 
@@ -210,6 +245,63 @@ mod tests {
                 ("dag", false)
             ]
         );
+    }
+
+    /// The word rules read one character at a time, as simply as they can be written: the
+    /// oracle for the byte-level scanner of [`word_spans`].
+    fn reference_words(text: &str) -> Vec<(usize, usize, String)> {
+        let mut words = Vec::new();
+        let chars: Vec<(usize, char)> = text.char_indices().collect();
+        let mut current: Option<(usize, usize, String)> = None;
+        for (i, &(at, c)) in chars.iter().enumerate() {
+            let next = chars.get(i + 1).map(|&(_, n)| n);
+            if c.is_alphanumeric() {
+                let word = current.get_or_insert_with(|| (at, at, String::new()));
+                word.1 = at + c.len_utf8();
+                word.2.push(c);
+                continue;
+            }
+            if let Some(word) = current.as_mut() {
+                let prev = word.2.chars().last();
+                let digits = matches!(c, '.' | ',')
+                    && prev.is_some_and(|p| p.is_ascii_digit())
+                    && next.is_some_and(|n| n.is_ascii_digit());
+                let soft = c == '\u{AD}' && next.is_some_and(char::is_alphanumeric);
+                let apostrophe = matches!(c, '\'' | '’')
+                    && prev.is_some_and(char::is_alphabetic)
+                    && next.is_some_and(char::is_alphabetic);
+                if digits || soft {
+                    continue;
+                }
+                if apostrophe {
+                    word.2.push('\'');
+                    continue;
+                }
+            }
+            words.extend(current.take());
+        }
+        words.extend(current.take());
+        words
+            .into_iter()
+            .filter_map(|(start, end, raw)| {
+                let text = normalize_word(&raw);
+                (!text.is_empty() && text.len() <= MAX_WORD_BYTES).then_some((start, end, text))
+            })
+            .collect()
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(5000))]
+        #[test]
+        fn the_scanner_follows_the_word_rules(
+            text in "[a-zA-Z0-9æøåÆØÅéİ\u{AD}\u{301}'’.,ﬁ \n\\-]{0,60}"
+        ) {
+            let words: Vec<(usize, usize, String)> = split_words(&text)
+                .into_iter()
+                .map(|w| (w.start, w.end, w.text))
+                .collect();
+            proptest::prop_assert_eq!(words, reference_words(&text));
+        }
     }
 
     #[test]

@@ -87,8 +87,12 @@ fn snippet_with(
         let id = match filter.check(text, span) {
             Check::Dropped => continue,
             Check::NoMatch => None,
+            Check::Normal => match text.get(span.start..span.end) {
+                Some(word) => Some(memo.intern(word)),
+                None => continue,
+            },
             Check::Candidate => match normalize::normalize_span(text, span) {
-                Some(normalised) => Some(memo.intern(normalised)),
+                Some(normalised) => Some(memo.intern(&normalised)),
                 None => continue,
             },
         };
@@ -106,6 +110,9 @@ fn snippet_with(
             continue;
         }
         for start in 0..=words.len() - n {
+            if words[start].id.is_none() {
+                continue;
+            }
             let fits = (0..n).all(|k| {
                 phrase_word[start + k].is_none()
                     && memo.matches(words[start + k].id, Target::Part(item, k))
@@ -119,6 +126,9 @@ fn snippet_with(
     }
     let mut matches: Vec<Match> = Vec::new();
     for (word, phrase_item) in words.iter().zip(&phrase_word) {
+        if word.id.is_none() {
+            continue;
+        }
         let item = phrase_item.or_else(|| {
             (0..terms.items.len()).find(|&item| {
                 terms.items[item].phrase.len() < 2 && memo.matches(word.id, Target::Item(item))
@@ -156,9 +166,11 @@ enum Check {
     NoMatch,
     /// The word may match: normalise it and match it for real.
     Candidate,
+    /// The word may match and is already normal (lower-case ASCII, digits, `æøå`).
+    Normal,
 }
 
-/// Most bytes of a folded prefix compared by the [`Prefilter`].
+/// Most bytes of a folded prefix compared by the [`Prefilter`]: one `u64`.
 const KEY_BYTES: usize = 8;
 
 /// A quick test that rules out most page words without normalising, stemming or folding them,
@@ -169,8 +181,9 @@ const KEY_BYTES: usize = 8;
 /// stems: Snowball only removes endings, and folding reads left to right, so folding a prefix
 /// gives a prefix of the folded word. So the filter compares the first [`KEY_BYTES`] folded
 /// letters of the page word with those [`Anchors`]. The two others: a compound part inside a
-/// longer word is looked for in the lower-cased page once per part; a fuzzy item turns the
-/// filter off. A word with anything but ASCII letters and digits and `æøå` in it (capitals
+/// longer word is looked for in the lower-cased page once per part; and a word within `d` edits
+/// of a fuzzy key of `m` letters keeps at least `m - 1 - 2d` of the key's letter pairs (one edit
+/// breaks at most two), so its folded form must hold that many of them. A word with anything but ASCII letters and digits and `æøå` in it (capitals
 /// `ÆØÅ`, ligatures, accents, joined numbers) is always a candidate. The filter only decides
 /// what is worth matching; the test `the_prefilter_never_changes_a_snippet` checks that it never
 /// changes a snippet.
@@ -184,10 +197,27 @@ struct Prefilter<'a> {
 struct Anchors {
     /// Everything is a candidate (fuzzy items).
     off: bool,
-    /// Folded prefixes of the items' forms, at most [`KEY_BYTES`] characters each.
-    prefixes: Vec<Vec<u8>>,
-    /// Compound parts looked for inside longer words.
-    parts: Vec<String>,
+    /// Folded prefixes of the items' forms, their first [`KEY_BYTES`] bytes packed into a
+    /// `u64` as `(bytes, mask)`: a word matches when its key masked equals the bytes.
+    prefixes: Vec<(u64, u64)>,
+    /// Per first byte, the range of `prefixes` starting with it (they are sorted by it).
+    by_first_byte: Box<[(u16, u16); 256]>,
+    /// Compound parts looked for inside longer words, with their lengths.
+    parts: Vec<(memchr::memmem::Finder<'static>, usize)>,
+    /// Per fuzzy key: its letter pairs, and how many of them a word within reach keeps.
+    fuzzy: Vec<(Vec<[u8; 2]>, usize)>,
+}
+
+/// The first [`KEY_BYTES`] bytes of `bytes` in a `u64`, the first byte lowest, with a mask
+/// covering them.
+fn pack(bytes: &[u8]) -> (u64, u64) {
+    let mut value = 0u64;
+    let mut mask = 0u64;
+    for (i, &b) in bytes.iter().take(KEY_BYTES).enumerate() {
+        value |= u64::from(b) << (8 * i);
+        mask |= 0xff << (8 * i);
+    }
+    (value, mask)
 }
 
 impl Anchors {
@@ -195,27 +225,62 @@ impl Anchors {
         let mut anchors = Anchors {
             off: false,
             prefixes: Vec::new(),
+            by_first_byte: Box::new([(0, 0); 256]),
             parts: Vec::new(),
+            fuzzy: Vec::new(),
         };
         let mut add = |item: &ItemTerms| {
-            anchors.off |= !item.fuzzy.is_empty();
+            for (key, distance) in &item.fuzzy {
+                let kept = (key.len().saturating_sub(1)).saturating_sub(2 * usize::from(*distance));
+                if !key.is_ascii() || kept == 0 {
+                    anchors.off = true;
+                    continue;
+                }
+                let pairs = key.as_bytes().windows(2).map(|w| [w[0], w[1]]).collect();
+                anchors.fuzzy.push((pairs, kept));
+            }
             for form in item.exact.iter().chain(&item.stems).chain(&item.folded) {
                 let head: String = form.chars().take(KEY_BYTES).collect();
-                let prefix: String = fold::fold(&head).chars().take(KEY_BYTES).collect();
-                if !anchors.prefixes.iter().any(|a| a == prefix.as_bytes()) {
-                    anchors.prefixes.push(prefix.into_bytes());
+                let prefix = pack(fold::fold(&head).as_bytes());
+                if !anchors.prefixes.contains(&prefix) {
+                    anchors.prefixes.push(prefix);
                 }
             }
             for part in &item.infixes {
                 anchors.off |= part.is_empty();
-                if !anchors.parts.contains(part) {
-                    anchors.parts.push(part.clone());
+                if !anchors
+                    .parts
+                    .iter()
+                    .any(|(f, _)| f.needle() == part.as_bytes())
+                {
+                    let finder = memchr::memmem::Finder::new(part.as_bytes()).into_owned();
+                    anchors.parts.push((finder, part.len()));
                 }
             }
         };
         for item in &terms.items {
             add(item);
             item.phrase.iter().for_each(&mut add);
+        }
+        // An empty prefix matches every word; more prefixes than a `u16` counts never occur in
+        // a query, but would only turn the filter off.
+        anchors.off |= anchors.prefixes.iter().any(|&(_, mask)| mask == 0)
+            || anchors.prefixes.len() > usize::from(u16::MAX);
+        anchors
+            .prefixes
+            .sort_unstable_by_key(|&(bytes, _)| bytes & 0xff);
+        let mut start = 0;
+        while start < anchors.prefixes.len() {
+            let first = anchors.prefixes[start].0 & 0xff;
+            let end = start
+                + anchors.prefixes[start..]
+                    .iter()
+                    .take_while(|&&(bytes, _)| bytes & 0xff == first)
+                    .count();
+            if let (Ok(from), Ok(to)) = (u16::try_from(start), u16::try_from(end)) {
+                anchors.by_first_byte[first as usize] = (from, to);
+            }
+            start = end;
         }
         anchors
     }
@@ -226,7 +291,9 @@ impl Anchors {
         Anchors {
             off: true,
             prefixes: Vec::new(),
+            by_first_byte: Box::new([(0, 0); 256]),
             parts: Vec::new(),
+            fuzzy: Vec::new(),
         }
     }
 }
@@ -235,13 +302,9 @@ impl<'a> Prefilter<'a> {
     fn new(text: &str, anchors: &'a Anchors) -> Prefilter<'a> {
         let mut infixes = Vec::new();
         if !anchors.off && !anchors.parts.is_empty() {
-            let lower = text.to_ascii_lowercase();
-            for part in &anchors.parts {
-                infixes.extend(
-                    lower
-                        .match_indices(part.as_str())
-                        .map(|(at, found)| (at, at + found.len())),
-                );
+            let lower = text.as_bytes().to_ascii_lowercase();
+            for (finder, len) in &anchors.parts {
+                infixes.extend(finder.find_iter(&lower).map(|at| (at, at + len)));
             }
             infixes.sort_unstable();
         }
@@ -255,51 +318,124 @@ impl<'a> Prefilter<'a> {
         if self.anchors.off || span.joined {
             return Check::Candidate;
         }
-        let mut key = [0u8; KEY_BYTES];
-        let mut len = 0;
-        let mut last = 0u8;
-        for c in raw.chars() {
-            let spelled: &[u8] = match c {
-                'a'..='z' | '0'..='9' => &[c as u8],
-                'A'..='Z' => &[c.to_ascii_lowercase() as u8],
-                'æ' => b"ae",
-                'ø' => b"oe",
-                'å' => b"aa",
-                _ => return Check::Candidate,
-            };
-            for &b in spelled {
-                // Folding drops `a`/`e` after a kept `a`, and `e` after a kept `o`.
-                let dropped =
-                    (last == b'a' && matches!(b, b'a' | b'e')) || (last == b'o' && b == b'e');
-                if len < KEY_BYTES && !dropped {
-                    key[len] = b;
-                    len += 1;
+        // Plain ASCII words (most of a page) need only their first letters folded, unless a
+        // fuzzy key wants the whole word.
+        let whole = !self.anchors.fuzzy.is_empty();
+        let ascii = raw.is_ascii();
+        let mut folder = Folder::default();
+        let mut lower = true;
+        if ascii {
+            lower = !raw.bytes().any(|b| b.is_ascii_uppercase());
+            for byte in raw.bytes() {
+                folder.push(byte.to_ascii_lowercase());
+                if !whole && folder.key_len == KEY_BYTES {
+                    break;
                 }
-                if !dropped {
-                    last = b;
+            }
+        } else {
+            let mut bytes = raw.bytes();
+            while let Some(byte) = bytes.next() {
+                match byte {
+                    b'a'..=b'z' | b'0'..=b'9' => folder.push(byte),
+                    b'A'..=b'Z' => {
+                        lower = false;
+                        folder.push(byte.to_ascii_lowercase());
+                    }
+                    // `æ`, `ø` and `å` in UTF-8.
+                    0xC3 => match bytes.next() {
+                        Some(0xA6) => folder.push_all(b"ae"),
+                        Some(0xB8) => folder.push_all(b"oe"),
+                        Some(0xA5) => folder.push_all(b"aa"),
+                        _ => return Check::Candidate,
+                    },
+                    _ => return Check::Candidate,
                 }
             }
         }
+        let key = folder.key;
         // Only ASCII letters and digits and `æøå` from here: normalising keeps the length.
         if raw.len() > normalize::MAX_WORD_BYTES {
             return Check::Dropped;
         }
-        let key = &key[..len];
-        if self.anchors.prefixes.iter().any(|a| key.starts_with(a)) {
-            return Check::Candidate;
+        let candidate = if lower {
+            Check::Normal
+        } else {
+            Check::Candidate
+        };
+        let (from, to) = self.anchors.by_first_byte[(key & 0xff) as usize];
+        if self.anchors.prefixes[usize::from(from)..usize::from(to)]
+            .iter()
+            .any(|&(bytes, mask)| key & mask == bytes)
+        {
+            return candidate;
         }
-        let inside = self
-            .infixes
+        // Only occurrences starting inside this word can lie inside it.
+        let first = self.infixes.partition_point(|(from, _)| *from < span.start);
+        let inside = self.infixes[first..]
             .iter()
             .take_while(|(from, _)| *from < span.end)
-            .any(|&(from, to)| {
-                from >= span.start && to <= span.end && span.end - span.start > to - from
-            });
-        if inside {
-            Check::Candidate
+            .any(|&(from, to)| to <= span.end && span.end - span.start > to - from);
+        let folded = &folder.folded[..folder.folded_len];
+        let near = self.anchors.fuzzy.iter().any(|(pairs, kept)| {
+            let held = pairs
+                .iter()
+                .filter(|pair| folded.windows(2).any(|w| w == pair.as_slice()))
+                .count();
+            held >= *kept
+        });
+        if inside || near {
+            candidate
         } else {
             Check::NoMatch
         }
+    }
+}
+
+/// Folds a lower-case word byte by byte as [`fold::fold`] does (`æ`, `ø`, `å` spelled out
+/// first): `a` and `e` after a kept `a` are dropped, and `e` after a kept `o`.
+struct Folder {
+    /// The first [`KEY_BYTES`] kept bytes, the first lowest.
+    key: u64,
+    key_len: usize,
+    /// Every kept byte (folding never lengthens a word, and a kept word has at most
+    /// [`normalize::MAX_WORD_BYTES`]).
+    folded: [u8; normalize::MAX_WORD_BYTES],
+    folded_len: usize,
+    last: u8,
+}
+
+impl Default for Folder {
+    fn default() -> Folder {
+        Folder {
+            key: 0,
+            key_len: 0,
+            folded: [0; normalize::MAX_WORD_BYTES],
+            folded_len: 0,
+            last: 0,
+        }
+    }
+}
+
+impl Folder {
+    fn push(&mut self, b: u8) {
+        let dropped =
+            (self.last == b'a' && matches!(b, b'a' | b'e')) || (self.last == b'o' && b == b'e');
+        if dropped {
+            return;
+        }
+        if self.key_len < KEY_BYTES {
+            self.key |= u64::from(b) << (8 * self.key_len);
+            self.key_len += 1;
+        }
+        if let Some(slot) = self.folded.get_mut(self.folded_len) {
+            *slot = b;
+            self.folded_len += 1;
+        }
+        self.last = b;
+    }
+
+    fn push_all(&mut self, bytes: &[u8]) {
+        bytes.iter().for_each(|&b| self.push(b));
     }
 }
 
@@ -341,14 +477,17 @@ impl<'a> Memo<'a> {
     }
 
     /// The id of a normalised word.
-    fn intern(&mut self, word: String) -> usize {
-        if let Some(&id) = self.by_text.get(&word) {
+    fn intern(&mut self, word: &str) -> usize {
+        if let Some(&id) = self.by_text.get(word) {
             return id;
         }
         let id = self.distinct.len();
-        self.distinct
-            .push((word.clone(), WordForms::default(), vec![None; self.slots]));
-        self.by_text.insert(word, id);
+        self.distinct.push((
+            word.to_owned(),
+            WordForms::default(),
+            vec![None; self.slots],
+        ));
+        self.by_text.insert(word.to_owned(), id);
         id
     }
 
@@ -385,27 +524,30 @@ impl WordForms {
 
     fn folded_stem(&mut self, word: &str) -> &str {
         if self.folded_stem.is_none() {
-            let stemmed = stem::stem(self.folded(word));
+            // Most words fold to themselves, and then their folded stem is their stem.
+            let stemmed = if self.folded(word) == word {
+                self.stem(word).to_owned()
+            } else {
+                stem::stem(self.folded(word))
+            };
             self.folded_stem = Some(stemmed);
         }
         self.folded_stem.as_deref().unwrap_or_default()
     }
 }
 
-/// Whether `word` starts with the first three letters of one of `candidates`.
+/// Whether `word` starts with one of the stems `candidates`: a word whose stem is one of them
+/// does, as stemming only removes endings.
 fn worth(candidates: &HashSet<String>, word: &str) -> bool {
-    candidates.iter().any(|c| {
-        let end = c.char_indices().nth(3).map_or(c.len(), |(i, _)| i);
-        word.starts_with(&c[..end])
-    })
+    candidates.iter().any(|c| word.starts_with(c.as_str()))
 }
 
 fn matches_item(word: &str, forms: &mut WordForms, item: &ItemTerms) -> bool {
     if item.exact.contains(word) {
         return true;
     }
-    // Stems and folded stems start like the word (Snowball only removes endings), so only a
-    // word starting with a stem's first three letters is worth stemming.
+    // Stems and folded stems are beginnings of their words (Snowball only removes endings), so
+    // only a word starting with one is worth stemming.
     if worth(&item.stems, word) && item.stems.contains(forms.stem(word)) {
         return true;
     }
@@ -463,12 +605,14 @@ fn widen(
     let used = text.get(from..to).map_or(0, |s| s.chars().count());
     let spare = max_chars.saturating_sub(used);
     let before = spare / 3;
-    // Start at the first word beginning no more than `before` characters earlier.
+    let chars = |a: usize, b: usize| text.get(a..b).map_or(usize::MAX, |s| s.chars().count());
+    // Start at the first word beginning no more than `before` characters earlier. Words are in
+    // page order; distances grow word by word, so each is counted from the previous one.
     let mut start = from;
-    for word in words.iter().rev().filter(|w| w.start < from) {
-        let distance = text
-            .get(word.start..from)
-            .map_or(usize::MAX, |s| s.chars().count());
+    let first_before = words.partition_point(|w| w.start < from);
+    let mut distance = 0usize;
+    for word in words[..first_before].iter().rev() {
+        distance = distance.saturating_add(chars(word.start, start));
         if distance > before {
             break;
         }
@@ -477,10 +621,11 @@ fn widen(
     let room = max_chars.saturating_sub(text.get(start..to).map_or(0, |s| s.chars().count()));
     let mut end = to.max(start);
     let first_after = to.max(start);
-    for word in words.iter().filter(|w| w.start >= first_after) {
-        let distance = text
-            .get(start..word.end)
-            .map_or(usize::MAX, |s| s.chars().count());
+    let mut counted_to = start;
+    let mut distance = 0usize;
+    for word in &words[words.partition_point(|w| w.start < first_after)..] {
+        distance = distance.saturating_add(chars(counted_to, word.end));
+        counted_to = word.end;
         if distance > max_chars && end > start {
             break;
         }
@@ -716,7 +861,20 @@ mod tests {
         }
         assert!(pages.len() > 100, "{} pages", pages.len());
         for query in &queries {
-            let terms = analysed_items(&analyzer, query);
+            let mut terms = analysed_items(&analyzer, query);
+            // Every word also as a fuzzy item, as for a word the index does not know.
+            let fuzzy: Vec<ItemTerms> = terms
+                .items
+                .iter()
+                .flat_map(|item| item.folded.iter())
+                .filter(|key| key.chars().count() >= 4)
+                .map(|key| ItemTerms {
+                    fuzzy: vec![(key.clone(), if key.chars().count() >= 8 { 2 } else { 1 })],
+                    content: true,
+                    ..ItemTerms::default()
+                })
+                .collect();
+            terms.items.extend(fuzzy);
             // One snippeter for all pages, as a search uses it: its memory must not leak
             // between pages either.
             let mut snippeter = Snippeter::new(&terms);
@@ -739,7 +897,14 @@ mod tests {
             query in "[a-zA-Zæøåé ]{1,20}",
         ) {
             let analyzer = crate::analysis::Analyzer::new(crate::analysis::Lexicon::seed());
-            let terms = analysed_items(&analyzer, &query);
+            let mut terms = analysed_items(&analyzer, &query);
+            if let Some(word) = query.split_whitespace().next().filter(|w| w.chars().count() >= 4) {
+                terms.items.push(ItemTerms {
+                    fuzzy: vec![(stem::stem(&fold::fold(&word.to_lowercase())), 1)],
+                    content: true,
+                    ..ItemTerms::default()
+                });
+            }
             let quick = make_snippet(&text, &terms, 60);
             let reference = reference_snippet(&text, &terms, 60);
             proptest::prop_assert_eq!(quick, reference);
