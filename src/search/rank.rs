@@ -534,3 +534,67 @@ fn years_in(node: &QueryNode) -> Vec<u32> {
         QueryNode::Phrase(_) | QueryNode::Not(_) => Vec::new(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::schema::{STORED, Schema, TEXT};
+    use tantivy::{Index, IndexWriter, TantivyDocument, doc};
+
+    #[test]
+    fn rescoring_lifts_candidates_whose_words_stand_close() {
+        let mut builder = Schema::builder();
+        let body = builder.add_text_field("body", TEXT | STORED);
+        let index = Index::create_in_ram(builder.build());
+        let mut writer: IndexWriter = index.writer(15_000_000).expect("writer");
+        // Two segments, so the scorer moves from one to the next.
+        for text in ["alfa x x x x x x beta", "alfa beta x x x x x x"] {
+            let document: TantivyDocument = doc!(body => text);
+            writer.add_document(document).expect("add");
+        }
+        writer.commit().expect("commit");
+        for text in ["x x x x x x x x", "x x alfa x beta x x x"] {
+            let document: TantivyDocument = doc!(body => text);
+            writer.add_document(document).expect("add");
+        }
+        writer.commit().expect("commit");
+        let searcher = index.reader().expect("reader").searcher();
+        let mut pair = PhraseQuery::new(vec![
+            Term::from_field_text(body, "alfa"),
+            Term::from_field_text(body, "beta"),
+        ]);
+        pair.set_slop(PROXIMITY_SLOP);
+        // Every page of both segments, with the same score before rescoring.
+        let mut candidates: Vec<(Score, DocAddress)> = Vec::new();
+        for (segment, reader) in searcher.segment_readers().iter().enumerate() {
+            for doc in 0..reader.max_doc() {
+                let segment = u32::try_from(segment).expect("few segments");
+                candidates.push((1.0, DocAddress::new(segment, doc)));
+            }
+        }
+        let text_of = |address: DocAddress| {
+            let document: TantivyDocument = searcher.doc(address).expect("doc");
+            document
+                .get_first(body)
+                .and_then(|v| tantivy::schema::Value::as_str(&v))
+                .unwrap_or_default()
+                .to_owned()
+        };
+        let rescored = rescore(&searcher, &[pair], candidates).expect("rescore");
+        let order: Vec<String> = rescored.iter().map(|(_, a)| text_of(*a)).collect();
+        // The two pages with the words within three positions first, with a bonus; the page
+        // with them seven apart and the page without them keep their score, in address order.
+        let mut close = order[..2].to_vec();
+        close.sort();
+        assert_eq!(close, ["alfa beta x x x x x x", "x x alfa x beta x x x"]);
+        assert!(rescored[0].0 >= rescored[1].0 && rescored[1].0 > 1.0);
+        assert!(order[2..].contains(&"alfa x x x x x x beta".to_owned()));
+        assert_eq!(rescored[2].0, 1.0);
+        assert_eq!(rescored[3].0, 1.0);
+        assert!(rescored[2].1 < rescored[3].1);
+        assert_eq!(
+            rescore(&searcher, &[], Vec::new()).expect("empty"),
+            Vec::new()
+        );
+    }
+}
