@@ -18,10 +18,15 @@
 //!
 //! Limits: a part missing from the lexicon stops the split; a short part (`by`, `tid`) is never
 //! split off, to keep false splits rare.
+//!
+//! Speed: each word keeps its stem beside its count, so counting a word seen before (indexing
+//! counts every word of every page) costs one hash lookup and no stemming; the maps use
+//! foldhash (fast, seeded per map).
 
-use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::Path;
+
+use foldhash::{HashMap, HashSet};
 
 use super::stem::stem;
 use super::stopwords::is_stop_word;
@@ -44,10 +49,18 @@ const MIN_HEAD_USES: u32 = 2;
 /// Known words and how often they occur.
 #[derive(Debug, Clone, Default)]
 pub struct Lexicon {
-    words: HashMap<String, u32>,
+    /// Count and stem of each word.
+    words: HashMap<String, WordEntry>,
     stems: HashMap<String, u32>,
     /// Productive heads (see [`Lexicon::learn_heads`]).
     heads: HashSet<String>,
+}
+
+/// How often a word was seen, and its stem.
+#[derive(Debug, Clone)]
+struct WordEntry {
+    count: u32,
+    stem: String,
 }
 
 /// A candidate split.
@@ -116,21 +129,39 @@ impl Lexicon {
 
     /// Adds `count` occurrences of `word`.
     pub fn add(&mut self, word: &str, count: u32) {
+        if let Some(entry) = self.words.get_mut(word) {
+            // Seen before: its stem is known (and counted, unless the word came with a count
+            // of 0 from a file).
+            entry.count = entry.count.saturating_add(count);
+            match self.stems.get_mut(&entry.stem) {
+                Some(known) => *known = known.saturating_add(count),
+                None => {
+                    self.stems.insert(entry.stem.clone(), count);
+                }
+            }
+            return;
+        }
         self.add_stemmed(word, count, stem(word));
     }
 
     /// Adds `count` occurrences of `word`, whose stem is `word_stem`.
     fn add_stemmed(&mut self, word: &str, count: u32, word_stem: String) {
-        let entry = self.words.entry(word.to_owned()).or_insert(0);
-        *entry = entry.saturating_add(count);
-        let entry = self.stems.entry(word_stem).or_insert(0);
-        *entry = entry.saturating_add(count);
+        let known = match self.stems.get_mut(&word_stem) {
+            Some(known) => known,
+            None => self.stems.entry(word_stem.clone()).or_insert(0),
+        };
+        *known = known.saturating_add(count);
+        let entry = self.words.entry(word.to_owned()).or_insert(WordEntry {
+            count: 0,
+            stem: word_stem,
+        });
+        entry.count = entry.count.saturating_add(count);
     }
 
     /// Adds every count and head of `other`.
     pub fn merge(&mut self, other: &Lexicon) {
-        for (word, &count) in &other.words {
-            self.add(word, count);
+        for (word, entry) in &other.words {
+            self.add(word, entry.count);
         }
         self.heads.extend(other.heads.iter().cloned());
     }
@@ -148,14 +179,14 @@ impl Lexicon {
     /// How often `word` itself was seen; 0 when it counts as unknown. Used for the first parts
     /// of a compound, which Danish writes in their bare form.
     fn head_count(&self, word: &str) -> u32 {
-        let count = self.words.get(word).copied().unwrap_or(0);
+        let count = self.word_count(word);
         if count >= min_count(word) { count } else { 0 }
     }
 
     /// How often `word`, or failing that its stem, was seen; 0 when it counts as unknown. Used
     /// for the last part, which carries the inflection of the whole word.
     fn count(&self, word: &str) -> u32 {
-        let direct = self.words.get(word).copied().unwrap_or(0);
+        let direct = self.word_count(word);
         let needed = min_count(word);
         let count = if direct >= needed {
             direct
@@ -170,6 +201,11 @@ impl Lexicon {
             }
         };
         if count >= needed { count } else { 0 }
+    }
+
+    /// How often `word` itself was seen (0: never).
+    fn word_count(&self, word: &str) -> u32 {
+        self.words.get(word).map_or(0, |entry| entry.count)
     }
 
     /// The parts of `word` (normalised, lower-case), or `None` when it is not a compound.
@@ -195,7 +231,7 @@ impl Lexicon {
                 let mut word = String::with_capacity(head.len() + 2);
                 word.push_str(head);
                 word.push_str(ending);
-                self.words.get(&word).copied()
+                self.words.get(&word).map(|entry| entry.count)
             });
             if let Some(count) = inflected.max() {
                 return Some(count);
@@ -288,7 +324,7 @@ impl Lexicon {
     /// least two different words whose remainder is a known word (`exit` in `exitarbejde` and
     /// `exitindsatser`, `koordination` in `koordinationsgruppe` and `koordinationsforum`).
     pub fn learn_heads(&mut self) {
-        let mut seen: HashMap<&str, u32> = HashMap::new();
+        let mut seen: HashMap<&str, u32> = HashMap::default();
         for word in self.words.keys() {
             if word.chars().count() < MIN_COMPOUND_CHARS {
                 continue;
@@ -299,7 +335,7 @@ impl Lexicon {
                 };
                 let known_rest = linked_tails(rest).any(|tail| {
                     tail.chars().count() > MIN_PART_CHARS
-                        && self.words.get(tail).is_some_and(|&c| c >= min_count(tail))
+                        && self.word_count(tail) >= min_count(tail).max(1)
                 });
                 if known_rest {
                     *seen.entry(head).or_insert(0) += 1;
@@ -331,11 +367,11 @@ impl Lexicon {
     /// # Errors
     /// Fails when the file cannot be written.
     pub fn save(&self, path: &Path) -> std::io::Result<()> {
-        let mut entries: Vec<(&String, &u32)> = self.words.iter().collect();
-        entries.sort_unstable();
+        let mut entries: Vec<(&String, &WordEntry)> = self.words.iter().collect();
+        entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
         let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
-        for (word, count) in entries {
-            writeln!(out, "{word}\t{count}\t{}", stem(word))?;
+        for (word, entry) in entries {
+            writeln!(out, "{word}\t{}\t{}", entry.count, entry.stem)?;
         }
         let mut heads: Vec<&String> = self.heads.iter().collect();
         heads.sort_unstable();

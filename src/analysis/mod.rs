@@ -20,6 +20,11 @@
 //! index module stores [`ANALYZER_VERSION`] beside it and refuses an index made by another one.
 //!
 //! Stop words ([`stopwords`]) are indexed like any word; the query builder uses them.
+//!
+//! Speed (indexing tokenises every page three times): a tokenizer caches the terms of each
+//! word it has seen, reuses the word split of the text it was given last on its thread (the
+//! three flavours of a page come one after the other), and hands tantivy its tokens from one
+//! text buffer instead of a `String` per token.
 
 pub mod compound;
 pub mod fold;
@@ -27,8 +32,11 @@ pub mod normalize;
 pub mod stem;
 pub mod stopwords;
 
-use std::collections::HashMap;
+use std::cell::RefCell;
+use std::rc::Rc;
 use std::sync::Arc;
+
+use foldhash::HashMap;
 
 use serde::Serialize;
 use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
@@ -114,7 +122,8 @@ impl Analyzer {
         DanishTokenizer {
             flavour,
             lexicon: Arc::clone(&self.lexicon),
-            cache: HashMap::new(),
+            cache: HashMap::default(),
+            cached_terms: Vec::new(),
         }
     }
 
@@ -169,66 +178,117 @@ impl Default for Analyzer {
 pub struct DanishTokenizer {
     flavour: Flavour,
     lexicon: Arc<Lexicon>,
-    cache: HashMap<String, Vec<String>>,
+    /// Word → index of its terms in `cached_terms` (one hash lookup per word seen before).
+    cache: HashMap<String, usize>,
+    cached_terms: Vec<Vec<String>>,
 }
 
 /// Most distinct words a tokenizer remembers the terms of.
 const MAX_CACHED_SPLITS: usize = 200_000;
 
+thread_local! {
+    /// The text split into words last on this thread, and its words. A page is tokenised
+    /// once per field flavour (three times) and a title twice, one right after the other on
+    /// the same writer thread, so this saves two of every three splits. Keyed by the whole
+    /// text, so a hit is always right.
+    static LAST_SPLIT: RefCell<(String, Rc<Vec<normalize::Word>>)> = RefCell::default();
+}
+
+/// The words of `text` ([`normalize::split_words`]), reusing the last split of this thread
+/// when it was of the same text.
+fn words_of(text: &str) -> Rc<Vec<normalize::Word>> {
+    LAST_SPLIT.with(|last| {
+        if let Ok(last) = last.try_borrow()
+            && last.0 == text
+        {
+            return Rc::clone(&last.1);
+        }
+        let words = Rc::new(normalize::split_words(text));
+        if let Ok(mut last) = last.try_borrow_mut() {
+            last.0.clear();
+            last.0.push_str(text);
+            last.1 = Rc::clone(&words);
+        }
+        words
+    })
+}
+
 impl DanishTokenizer {
     fn tokenize(&mut self, text: &str) -> Vec<Token> {
-        let mut tokens = Vec::new();
-        for (position, word) in normalize::split_words(text).into_iter().enumerate() {
-            let mut push = |term: String| {
-                if !tokens
+        let mut stream = self.token_stream_of(text);
+        let mut tokens = Vec::with_capacity(stream.pending.len());
+        while stream.advance() {
+            tokens.push(stream.token.clone());
+        }
+        tokens
+    }
+
+    /// The tokens of `text`: their texts are appended to one buffer, so making them costs no
+    /// allocation per token (tantivy copies each token's text as it indexes it).
+    fn token_stream_of(&mut self, text: &str) -> VecTokenStream {
+        let words = words_of(text);
+        let mut stream = VecTokenStream::default();
+        stream.pending.reserve(words.len());
+        stream.texts.reserve(text.len());
+        for (position, word) in words.iter().enumerate() {
+            let first_of_word = stream.pending.len();
+            let terms: &[String] = match self.flavour {
+                Flavour::Exact => std::slice::from_ref(&word.text),
+                Flavour::Stemmed | Flavour::Folded => self.terms(&word.text),
+            };
+            for term in terms {
+                // A term already made for this word (a part that stems like the whole) is
+                // not repeated.
+                let repeated = stream
+                    .pending
+                    .get(first_of_word..)
+                    .unwrap_or_default()
                     .iter()
-                    .rev()
-                    .take_while(|t: &&Token| t.position == position)
-                    .any(|t| t.text == term)
-                {
-                    tokens.push(Token {
+                    .any(|p| stream.texts.get(p.text.clone()) == Some(term.as_str()));
+                if !repeated {
+                    let from = stream.texts.len();
+                    stream.texts.push_str(term);
+                    stream.pending.push(PendingToken {
                         offset_from: word.start,
                         offset_to: word.end,
                         position,
-                        text: term,
-                        position_length: 1,
+                        text: from..stream.texts.len(),
                     });
-                }
-            };
-            match self.flavour {
-                Flavour::Exact => push(word.text.clone()),
-                Flavour::Stemmed | Flavour::Folded => {
-                    for term in self.terms(&word.text) {
-                        push(term.clone());
-                    }
                 }
             }
         }
-        tokens
+        stream
     }
 
     /// The stemmed (or folded) terms of `word`: its own, then those of its compound parts.
     /// Cached, since a page repeats its words and stemming and splitting dominate indexing.
     fn terms(&mut self, word: &str) -> &[String] {
-        if !self.cache.contains_key(word) {
-            let term = |w: &str| match self.flavour {
-                Flavour::Folded => stem::stem(&fold::fold(w)),
-                Flavour::Exact | Flavour::Stemmed => stem::stem(w),
-            };
-            let mut terms = vec![term(word)];
-            terms.extend(
-                self.lexicon
-                    .split(word)
-                    .unwrap_or_default()
-                    .iter()
-                    .map(|part| term(part)),
-            );
-            if self.cache.len() >= MAX_CACHED_SPLITS {
-                self.cache.clear();
+        let index = match self.cache.get(word) {
+            Some(&index) => index,
+            None => {
+                let term = |w: &str| match self.flavour {
+                    Flavour::Folded => stem::stem(&fold::fold(w)),
+                    Flavour::Exact | Flavour::Stemmed => stem::stem(w),
+                };
+                let mut terms = vec![term(word)];
+                terms.extend(
+                    self.lexicon
+                        .split(word)
+                        .unwrap_or_default()
+                        .iter()
+                        .map(|part| term(part)),
+                );
+                if self.cache.len() >= MAX_CACHED_SPLITS {
+                    self.cache.clear();
+                    self.cached_terms.clear();
+                }
+                self.cached_terms.push(terms);
+                let index = self.cached_terms.len() - 1;
+                self.cache.insert(word.to_owned(), index);
+                index
             }
-            self.cache.insert(word.to_owned(), terms);
-        }
-        self.cache.get(word).map_or(&[], Vec::as_slice)
+        };
+        self.cached_terms.get(index).map_or(&[], Vec::as_slice)
     }
 }
 
@@ -236,45 +296,52 @@ impl Tokenizer for DanishTokenizer {
     type TokenStream<'a> = VecTokenStream;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        VecTokenStream {
-            tokens: self.tokenize(text),
-            next: 0,
-        }
+        self.token_stream_of(text)
     }
 }
 
-/// A token stream over tokens made in advance.
-#[derive(Debug)]
+/// A token made in advance: where its word is, and its text in [`VecTokenStream`]'s buffer.
+#[derive(Debug, Clone)]
+struct PendingToken {
+    offset_from: usize,
+    offset_to: usize,
+    position: usize,
+    text: std::ops::Range<usize>,
+}
+
+/// A token stream over tokens made in advance. The texts of all tokens sit in one buffer and
+/// are copied into the one current [`Token`] as the stream advances.
+#[derive(Debug, Default)]
 pub struct VecTokenStream {
-    tokens: Vec<Token>,
+    pending: Vec<PendingToken>,
+    texts: String,
     next: usize,
+    token: Token,
 }
 
 impl TokenStream for VecTokenStream {
     fn advance(&mut self) -> bool {
-        if self.next < self.tokens.len() {
-            self.next += 1;
-            true
-        } else {
-            false
-        }
+        let Some(p) = self.pending.get(self.next) else {
+            return false;
+        };
+        self.next += 1;
+        self.token.offset_from = p.offset_from;
+        self.token.offset_to = p.offset_to;
+        self.token.position = p.position;
+        self.token.position_length = 1;
+        self.token.text.clear();
+        self.token
+            .text
+            .push_str(self.texts.get(p.text.clone()).unwrap_or_default());
+        true
     }
 
     fn token(&self) -> &Token {
-        // `advance` has moved `next` past the current token; before the first call tantivy
-        // never asks for a token.
-        &self.tokens[self
-            .next
-            .saturating_sub(1)
-            .min(self.tokens.len().saturating_sub(1))]
+        &self.token
     }
 
     fn token_mut(&mut self) -> &mut Token {
-        let idx = self
-            .next
-            .saturating_sub(1)
-            .min(self.tokens.len().saturating_sub(1));
-        &mut self.tokens[idx]
+        &mut self.token
     }
 }
 

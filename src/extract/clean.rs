@@ -24,9 +24,11 @@
 //! never appears elsewhere is joined (`kvalitets-sikring` → `kvalitetssikring` is then right
 //! by luck, `it-løsning` written lower-case would lose its hyphen).
 
-use std::collections::{HashMap, HashSet};
+use std::borrow::Cow;
 
-use unicode_normalization::UnicodeNormalization;
+use foldhash::{HashMap, HashSet};
+
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 use super::layout::WRAP_MARK;
 
@@ -152,8 +154,8 @@ struct Vocabulary {
 
 impl Vocabulary {
     fn build(pages: &[String]) -> Self {
-        let mut words: HashMap<String, usize> = HashMap::new();
-        let mut compounds = HashSet::new();
+        let mut words: HashMap<String, usize> = HashMap::default();
+        let mut compounds = HashSet::default();
         for page in pages {
             for line in page.lines() {
                 let trimmed = line.trim_end_matches(is_hyphen);
@@ -161,19 +163,47 @@ impl Vocabulary {
                     if tok.is_empty() {
                         continue;
                     }
-                    let lower = tok.to_lowercase();
+                    let lower = lowercase(tok);
                     if tok.contains('-') {
                         compounds.insert(lower.trim_matches('-').to_string());
                         for part in lower.split('-').filter(|p| !p.is_empty()) {
-                            *words.entry(part.to_string()).or_default() += 1;
+                            count_word(&mut words, part);
                         }
                     } else {
-                        *words.entry(lower).or_default() += 1;
+                        count_word(&mut words, &lower);
                     }
                 }
             }
         }
         Self { words, compounds }
+    }
+}
+
+/// Counts one occurrence of `word` (allocating only for a word not seen before).
+fn count_word(words: &mut HashMap<String, usize>, word: &str) {
+    match words.get_mut(word) {
+        Some(n) => *n += 1,
+        None => {
+            words.insert(word.to_owned(), 1);
+        }
+    }
+}
+
+/// `word.to_lowercase()`, borrowed when that changes nothing (most words of running text):
+/// every character then lower-cases to itself alone.
+fn lowercase(word: &str) -> Cow<'_, str> {
+    let unchanged = if word.is_ascii() {
+        !word.bytes().any(|b| b.is_ascii_uppercase())
+    } else {
+        word.chars().all(|c| {
+            let mut lower = c.to_lowercase();
+            lower.next() == Some(c) && lower.next().is_none()
+        })
+    };
+    if unchanged {
+        Cow::Borrowed(word)
+    } else {
+        Cow::Owned(word.to_lowercase())
     }
 }
 
@@ -283,13 +313,14 @@ fn join_hyphens(page: &str, vocab: &Vocabulary) -> String {
         }
         let Some(cur) = lines.get(i) else { break };
         let Some((left, hy)) = trailing_part(cur) else {
-            // No hyphen: a word wrapped mid-word in a narrow cell?
-            let left = trailing_word(cur).to_string();
-            if let Some(next) = lines.get(i + 1) {
-                let right = leading_word(next).to_string();
-                if is_broken_word(&left, &right, vocab) {
-                    pull_up_leading_word(&mut lines, i, &right);
-                }
+            // No hyphen: a word wrapped mid-word in a narrow cell? (Copied only then.)
+            let broken = lines
+                .get(i + 1)
+                .map(|next| leading_word(next))
+                .filter(|right| is_broken_word(trailing_word(cur), right, vocab))
+                .map(str::to_owned);
+            if let Some(right) = broken {
+                pull_up_leading_word(&mut lines, i, &right);
             }
             i += 1;
             continue;
@@ -363,12 +394,19 @@ fn join_hyphens(page: &str, vocab: &Vocabulary) -> String {
     out.replace(['\u{ad}', WRAP_MARK], "")
 }
 
+/// `text` in NFC. Most page text already is, which the NFC quick check tells from a table
+/// lookup per non-ASCII character; only the rest is decomposed and recomposed.
+fn nfc(text: &str) -> Cow<'_, str> {
+    if is_nfc_quick(text.chars()) == IsNormalized::Yes {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(text.nfc().collect())
+    }
+}
+
 /// Cleans every page of a document (the vocabulary for hyphen decisions spans all pages).
 pub fn clean_document(pages: Vec<String>) -> Vec<String> {
-    let normalized: Vec<String> = pages
-        .iter()
-        .map(|p| normalize_chars(&p.nfc().collect::<String>()))
-        .collect();
+    let normalized: Vec<String> = pages.iter().map(|p| normalize_chars(&nfc(p))).collect();
     let vocab = Vocabulary::build(&normalized);
     normalized
         .iter()
@@ -378,7 +416,8 @@ pub fn clean_document(pages: Vec<String>) -> Vec<String> {
             let mut out = String::with_capacity(joined.len());
             let mut blank_run = 0;
             for line in joined.split('\n') {
-                if line.trim().is_empty() {
+                let line = line.trim();
+                if line.is_empty() {
                     blank_run += 1;
                     continue;
                 }
@@ -386,9 +425,12 @@ pub fn clean_document(pages: Vec<String>) -> Vec<String> {
                     out.push_str(if blank_run > 0 { "\n\n" } else { "\n" });
                 }
                 blank_run = 0;
-                out.push_str(line.trim());
+                out.push_str(line);
             }
-            out.nfc().collect()
+            match nfc(&out) {
+                Cow::Borrowed(_) => out,
+                Cow::Owned(normal) => normal,
+            }
         })
         .collect()
 }
@@ -401,6 +443,28 @@ mod tests {
         clean_document(vec![s.to_string()])
             .pop()
             .unwrap_or_default()
+    }
+
+    proptest::proptest! {
+        /// The quick-check shortcut gives exactly what full normalisation gives, on text
+        /// mixing Danish letters, decomposed forms, combining marks and Hangul.
+        #[test]
+        fn nfc_shortcut_equals_full_normalisation(
+            text in "[a-zæøåÆØÅ \u{300}-\u{36f}\u{1100}-\u{1112}\u{1161}-\u{1175}\u{ac00}-\u{ac10}\u{fb01}\u{212b}\u{f900}-\u{f910}]{0,24}"
+        ) {
+            proptest::prop_assert_eq!(nfc(&text).into_owned(), text.nfc().collect::<String>());
+        }
+    }
+
+    proptest::proptest! {
+        /// The borrowing lower-casing gives exactly `str::to_lowercase`, final sigma,
+        /// dotted I and title-case letters included.
+        #[test]
+        fn lowercase_equals_to_lowercase(
+            word in "[a-zA-ZæøåÆØÅ0-9\u{3a3}\u{3c3}\u{3c2}\u{130}\u{1c5}\u{1c4}\u{1f88}\u{2160}\u{24b6}\u{df}-]{0,12}"
+        ) {
+            proptest::prop_assert_eq!(lowercase(&word).into_owned(), word.to_lowercase());
+        }
     }
 
     #[test]

@@ -9,13 +9,18 @@
 //! matter and skips everything else, so junk inside a CMap costs an entry, not the map.
 //! Entries that are invalid (empty or odd hex, lone surrogates, reversed ranges, huge ranges)
 //! are dropped one by one. Small ranges are expanded into a hash map; big ones stay ranges.
-//! Codes are keyed by (byte length, value) so `<41>` and `<0041>` never collide.
+//! Codes are keyed by (byte length, value) so `<41>` and `<0041>` never collide. Texts are
+//! shared ([`Rc<str>`]) and the maps use foldhash, so a lookup per shown glyph costs no
+//! allocation and little hashing; its per-map random seed keeps a hostile file from
+//! choosing colliding codes in advance, as SipHash did.
 //!
 //! Known limits: `usecmap` of a predefined CJK CMap is ignored; predefined CMaps other than
 //! Identity and the Unicode (UCS2/UTF16) ones have no tables here, so such fonts decode only
 //! through a ToUnicode map.
 
-use std::collections::HashMap;
+use std::rc::Rc;
+
+use foldhash::HashMap as FastMap;
 
 use super::pdfobj::{is_delim, is_ws};
 
@@ -46,9 +51,9 @@ struct UniRange {
 #[derive(Debug, Clone, Default)]
 pub struct CMap {
     codespace: Vec<CodeRange>,
-    unicode: HashMap<u64, String>,
+    unicode: FastMap<u64, Rc<str>>,
     uni_ranges: Vec<UniRange>,
-    cid: HashMap<u64, u32>,
+    cid: FastMap<u64, u32>,
     cid_ranges: Vec<(usize, u32, u32, u32)>,
     /// Codes are UTF-16BE units themselves (predefined `Uni…-UCS2/UTF16` CMaps).
     unicode_codes: bool,
@@ -135,7 +140,7 @@ impl CMap {
                         if let Some(code) = code_value(src)
                             && let Some(text) = tok_text(dst)
                         {
-                            map.unicode.insert(key(src.len(), code), text);
+                            map.unicode.insert(key(src.len(), code), text.into());
                             entries += 1;
                         }
                         i += 2;
@@ -222,7 +227,7 @@ impl CMap {
                         break;
                     }
                     if let Some(text) = tok_text(item) {
-                        self.unicode.insert(key(len, code), text);
+                        self.unicode.insert(key(len, code), text.into());
                         n += 1;
                     }
                 }
@@ -236,7 +241,7 @@ impl CMap {
                 if h - l < EXPAND_RANGE {
                     for code in l..=h {
                         if let Some(text) = offset_text(&units, code - l) {
-                            self.unicode.insert(key(len, code), text);
+                            self.unicode.insert(key(len, code), text.into());
                         }
                     }
                     (h - l + 1) as usize
@@ -298,19 +303,19 @@ impl CMap {
     }
 
     /// Unicode text for a code of `len` bytes.
-    pub fn lookup_unicode(&self, code: u32, len: usize) -> Option<String> {
+    pub fn lookup_unicode(&self, code: u32, len: usize) -> Option<Rc<str>> {
         if let Some(s) = self.unicode.get(&key(len, code)) {
-            return Some(s.clone());
+            return Some(Rc::clone(s));
         }
         for r in &self.uni_ranges {
             if r.len == len && r.lo <= code && code <= r.hi {
-                return offset_text(&r.dst, code - r.lo);
+                return offset_text(&r.dst, code - r.lo).map(Rc::from);
             }
         }
         if self.unicode_codes {
             return char::from_u32(code)
                 .filter(|_| !(0xD800..0xE000).contains(&code))
-                .map(String::from);
+                .map(|c| Rc::from(c.encode_utf8(&mut [0; 4]) as &str));
         }
         None
     }

@@ -19,8 +19,10 @@
 //! Known limits: Type 3 glyph procedures are not run; clipping paths other than the page box
 //! are ignored; text drawn as vector outlines or images is invisible to this layer.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::rc::Rc;
+
+use foldhash::HashMap as FastMap;
 
 use lopdf::{Dictionary, Document, Object, ObjectId};
 
@@ -32,8 +34,9 @@ use super::pdfobj::{is_delim, is_ws};
 /// A glyph placed on the page.
 #[derive(Debug, Clone)]
 pub struct TextGlyph {
-    /// Unicode text (may be several chars, e.g. a ligature or `/ActualText`).
-    pub text: String,
+    /// Unicode text (may be several chars, e.g. a ligature or `/ActualText`); shared with the
+    /// font's table, so a glyph costs no allocation.
+    pub text: Rc<str>,
     /// Origin x in device space (page rotation applied, y up).
     pub x: f32,
     /// Origin y in device space.
@@ -62,7 +65,7 @@ pub struct PageGlyphs {
 /// Loaded fonts shared by all pages of a document, keyed by object id.
 #[derive(Debug, Default)]
 pub struct FontCache {
-    fonts: HashMap<ObjectId, Rc<Font>>,
+    fonts: FastMap<ObjectId, Rc<Font>>,
 }
 
 type Matrix = [f32; 6];
@@ -155,6 +158,19 @@ pub struct Interpreter<'a> {
     stopped: bool,
 }
 
+/// The text state [`Interpreter::show`] places a string's glyphs with.
+#[derive(Debug, Clone, Copy)]
+struct ShowState {
+    size: f32,
+    th: f32,
+    tc: f32,
+    tw: f32,
+    rise: f32,
+    ctm: Matrix,
+    vertical: bool,
+    size_scale: f32,
+}
+
 /// A content-stream operand.
 #[derive(Debug, Clone, PartialEq)]
 enum Operand {
@@ -204,7 +220,12 @@ impl<'a> Interpreter<'a> {
             match self.budget.decode(s) {
                 Ok(d) => {
                     self.out.streams_ok += 1;
-                    data.extend_from_slice(&d);
+                    if data.is_empty() {
+                        // One stream (the usual case) is taken as it is, not copied.
+                        data = d;
+                    } else {
+                        data.extend_from_slice(&d);
+                    }
                     data.push(b'\n');
                 }
                 Err(e) => self.out.problems.push(e),
@@ -452,7 +473,7 @@ impl<'a> Interpreter<'a> {
         let Some(mut g) = span.first else { return };
         let w = (span.end.0 - g.x) * g.dx + (span.end.1 - g.y) * g.dy;
         g.width = w.max(0.0);
-        g.text = span.text;
+        g.text = Rc::from(span.text);
         self.push_glyph(g);
     }
 
@@ -506,64 +527,88 @@ impl<'a> Interpreter<'a> {
             return;
         };
         let gs = &self.gs;
-        let size = gs.font_size;
-        let th = gs.h_scale;
-        let (tc, tw, rise) = (gs.char_space, gs.word_space, gs.rise);
-        let ctm = gs.ctm;
-        let mut pending: Vec<(String, f32, bool)> = Vec::new();
-        font.decode(bytes, |g| pending.push((g.text, g.width, g.is_word_space)));
-        for (text, w0, is_space) in pending {
-            let trm_base = mul(&self.tm, &ctm);
-            let trm = mul(&[size * th, 0.0, 0.0, size, 0.0, rise], &trm_base);
-            let (ox, oy) = apply(&trm, 0.0, 0.0);
-            let spacing = tc + if is_space { tw } else { 0.0 };
-            let (adv_x, adv_y, vis) = if font.vertical {
-                (0.0, -(w0 * size) + spacing, w0 * size)
-            } else {
-                ((w0 * size + spacing) * th, 0.0, w0 * size * th)
-            };
-            // Writing direction in device space.
-            let (dirx, diry) = if font.vertical {
-                apply_vec(&trm_base, 0.0, -1.0)
-            } else {
-                apply_vec(&trm_base, 1.0, 0.0)
-            };
-            let dlen = (dirx * dirx + diry * diry).sqrt();
-            let (hx, hy) = apply_vec(&trm_base, 0.0, size * font.size_scale);
-            let dev_size = (hx * hx + hy * hy).sqrt();
-            let (vx, vy) = apply_vec(&trm_base, vis, 0.0);
-            let dev_width = if font.vertical {
-                vis * dev_size / size.abs().max(1e-6)
-            } else {
-                (vx * vx + vy * vy).sqrt()
-            };
-            self.tm = mul(&[1.0, 0.0, 0.0, 1.0, adv_x, adv_y], &self.tm);
-            if !(dlen > 1e-9 && dev_size.is_finite() && ox.is_finite() && oy.is_finite()) {
-                continue;
-            }
-            let glyph = TextGlyph {
-                text,
-                x: ox,
-                y: oy,
-                dx: dirx / dlen,
-                dy: diry / dlen,
-                width: dev_width,
-                size: dev_size,
-            };
-            if let Some(span) = self.actual.as_mut() {
-                let end = (ox + glyph.dx * glyph.width, oy + glyph.dy * glyph.width);
-                span.end = end;
-                if span.first.is_none() {
-                    span.first = Some(glyph);
-                }
-                continue;
-            }
-            self.push_glyph(glyph);
-        }
+        let state = ShowState {
+            size: gs.font_size,
+            th: gs.h_scale,
+            tc: gs.char_space,
+            tw: gs.word_space,
+            rise: gs.rise,
+            ctm: gs.ctm,
+            vertical: font.vertical,
+            size_scale: font.size_scale,
+        };
+        // Each glyph is placed as it is decoded: nothing is collected in between.
+        font.decode(bytes, |g| {
+            self.place(&state, g.text, g.width, g.is_word_space);
+        });
     }
 
-    /// Clips, rotates and stores a glyph.
-    fn push_glyph(&mut self, mut g: TextGlyph) {
+    /// Places one decoded glyph (text, advance `w0` for size 1, whether word spacing applies)
+    /// at the text position, and advances the text matrix past it.
+    fn place(&mut self, state: &ShowState, text: Rc<str>, w0: f32, is_space: bool) {
+        let ShowState {
+            size,
+            th,
+            tc,
+            tw,
+            rise,
+            ctm,
+            vertical,
+            size_scale,
+        } = *state;
+        let trm_base = mul(&self.tm, &ctm);
+        let trm = mul(&[size * th, 0.0, 0.0, size, 0.0, rise], &trm_base);
+        let (ox, oy) = apply(&trm, 0.0, 0.0);
+        let spacing = tc + if is_space { tw } else { 0.0 };
+        let (adv_x, adv_y, vis) = if vertical {
+            (0.0, -(w0 * size) + spacing, w0 * size)
+        } else {
+            ((w0 * size + spacing) * th, 0.0, w0 * size * th)
+        };
+        // Writing direction in device space.
+        let (dirx, diry) = if vertical {
+            apply_vec(&trm_base, 0.0, -1.0)
+        } else {
+            apply_vec(&trm_base, 1.0, 0.0)
+        };
+        let dlen = (dirx * dirx + diry * diry).sqrt();
+        let (hx, hy) = apply_vec(&trm_base, 0.0, size * size_scale);
+        let dev_size = (hx * hx + hy * hy).sqrt();
+        let (vx, vy) = apply_vec(&trm_base, vis, 0.0);
+        let dev_width = if vertical {
+            vis * dev_size / size.abs().max(1e-6)
+        } else {
+            (vx * vx + vy * vy).sqrt()
+        };
+        self.tm = mul(&[1.0, 0.0, 0.0, 1.0, adv_x, adv_y], &self.tm);
+        if !(dlen > 1e-9 && dev_size.is_finite() && ox.is_finite() && oy.is_finite()) {
+            return;
+        }
+        let glyph = TextGlyph {
+            text,
+            x: ox,
+            y: oy,
+            dx: dirx / dlen,
+            dy: diry / dlen,
+            width: dev_width,
+            size: dev_size,
+        };
+        if let Some(span) = self.actual.as_mut() {
+            let end = (ox + glyph.dx * glyph.width, oy + glyph.dy * glyph.width);
+            span.end = end;
+            if span.first.is_none() {
+                span.first = Some(glyph);
+            }
+            return;
+        }
+        self.push_glyph(glyph);
+    }
+
+    /// Clips, rotates and stores a glyph. Inlined, and the stored glyph built afresh from the
+    /// rotated values: writing fields of a glyph just passed in memory and then copying it
+    /// whole stalls store forwarding, once per glyph.
+    #[inline(always)]
+    fn push_glyph(&mut self, g: TextGlyph) {
         if g.text.is_empty() && g.width <= 0.0 {
             return;
         }
@@ -588,9 +633,9 @@ impl<'a> Interpreter<'a> {
             270 => (-y, x),
             _ => (x, y),
         };
-        (g.x, g.y) = rot(g.x, g.y);
-        (g.dx, g.dy) = rot(g.dx, g.dy);
-        self.out.glyphs.push(g);
+        let (x, y) = rot(g.x, g.y);
+        let (dx, dy) = rot(g.dx, g.dy);
+        self.out.glyphs.push(TextGlyph { x, y, dx, dy, ..g });
     }
 }
 

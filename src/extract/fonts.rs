@@ -18,8 +18,13 @@
 //! encodings of embedded Type 1/CFF fonts are unknown; CID fonts without a ToUnicode map, with
 //! a non-Unicode character collection (e.g. Adobe-Japan1) and no TrueType program give no
 //! text.
+//!
+//! Speed: texts are shared [`Rc<str>`]s, so decoding a glyph clones a pointer instead of
+//! allocating a string, and the CID tables use foldhash (seeded, fast; one lookup per glyph).
 
-use std::collections::HashMap;
+use std::rc::Rc;
+
+use foldhash::HashMap as FastMap;
 
 use lopdf::{Dictionary, Document, Object};
 
@@ -33,7 +38,7 @@ use super::truetype::{self, Cmaps};
 #[derive(Debug, Clone)]
 pub struct Glyph {
     /// Unicode text (may be empty when the code has no known meaning).
-    pub text: String,
+    pub text: Rc<str>,
     /// Horizontal advance in text space for a font size of 1 (vertical fonts: vertical advance).
     pub width: f32,
     /// Single-byte code 32: word spacing (`Tw`) applies.
@@ -46,7 +51,7 @@ pub enum FontKind {
     /// One byte per code.
     Simple {
         /// Text per code (index = code).
-        text: Vec<String>,
+        text: Vec<Rc<str>>,
         /// Width per code in text space for size 1.
         widths: Vec<f32>,
     },
@@ -55,7 +60,7 @@ pub enum FontKind {
         /// The encoding CMap (codespace and CIDs).
         encoding: Box<CMap>,
         /// Widths by CID in text space for size 1.
-        widths: HashMap<u32, f32>,
+        widths: FastMap<u32, f32>,
         /// Width ranges (first CID, last CID, width).
         width_ranges: Vec<(u32, u32, f32)>,
         /// Default width.
@@ -63,7 +68,9 @@ pub enum FontKind {
         /// Codes are Unicode when no ToUnicode exists (Unicode character collection).
         unicode_collection: bool,
         /// Text by CID from the embedded TrueType font's cmap (used without ToUnicode).
-        cid_text: HashMap<u32, String>,
+        cid_text: FastMap<u32, Rc<str>>,
+        /// The empty text, shared by every code without one.
+        no_text: Rc<str>,
     },
 }
 
@@ -87,8 +94,7 @@ impl Font {
             .map(|c| {
                 BaseEncoding::WinAnsi
                     .decode(c)
-                    .map(String::from)
-                    .unwrap_or_default()
+                    .map_or_else(|| Rc::from(""), |c| Rc::from(String::from(c)))
             })
             .collect();
         Self {
@@ -178,7 +184,7 @@ impl Font {
         if let Some(tu) = &to_unicode {
             for (c, slot) in (0..=255u8).zip(text.iter_mut()) {
                 if let Some(t) = tu.lookup_unicode(u32::from(c), 1) {
-                    *slot = t;
+                    *slot = t.to_string();
                 }
             }
         } else if subtype == b"TrueType" {
@@ -239,6 +245,7 @@ impl Font {
                 };
             }
         }
+        let text = text.into_iter().map(Rc::from).collect();
         Self {
             kind: FontKind::Simple { text, widths },
             to_unicode,
@@ -269,7 +276,7 @@ impl Font {
             Some(e) if e.has_codespace() => e,
             _ => CMap::predefined(b"Identity-H").unwrap_or_default(),
         };
-        let mut widths = HashMap::new();
+        let mut widths = FastMap::default();
         let mut width_ranges = Vec::new();
         let mut default_width = 1.0;
         let mut unicode_collection = unicode_encoding;
@@ -286,7 +293,7 @@ impl Font {
                 unicode_collection |= ord == b"UCS";
             }
         }
-        let mut cid_text = HashMap::new();
+        let mut cid_text = FastMap::default();
         if to_unicode.is_none()
             && !unicode_collection
             && let Some(d) = descendant
@@ -300,14 +307,14 @@ impl Font {
                         for (cid, pair) in map.chunks_exact(2).take(65_536).enumerate() {
                             let glyph = u16::from_be_bytes([pair[0], pair[1]]);
                             if let Some(c) = cmaps.unicode.get(&glyph) {
-                                cid_text.insert(cid as u32, c.to_string());
+                                cid_text.insert(cid as u32, Rc::from(c.to_string()));
                             }
                         }
                     }
                 }
                 _ => {
                     for (glyph, c) in &cmaps.unicode {
-                        cid_text.insert(u32::from(*glyph), c.to_string());
+                        cid_text.insert(u32::from(*glyph), Rc::from(c.to_string()));
                     }
                 }
             }
@@ -321,6 +328,7 @@ impl Font {
                 default_width,
                 unicode_collection,
                 cid_text,
+                no_text: Rc::from(""),
             },
             to_unicode,
             vertical,
@@ -334,8 +342,9 @@ impl Font {
             FontKind::Simple { text, widths } => {
                 for &b in bytes {
                     let i = usize::from(b);
+                    let Some(t) = text.get(i) else { continue };
                     f(Glyph {
-                        text: text.get(i).cloned().unwrap_or_default(),
+                        text: Rc::clone(t),
                         width: widths.get(i).copied().unwrap_or(0.5),
                         is_word_space: b == b' ',
                     });
@@ -348,6 +357,7 @@ impl Font {
                 default_width,
                 unicode_collection,
                 cid_text,
+                no_text,
             } => {
                 let mut rest = bytes;
                 while let Some((code, len)) = encoding.next_code(rest) {
@@ -360,11 +370,12 @@ impl Font {
                         .or_else(|| encoding.lookup_unicode(code, len))
                         .or_else(|| {
                             (*unicode_collection)
-                                .then(|| char::from_u32(cid).map(String::from))
+                                .then(|| char::from_u32(cid))
                                 .flatten()
+                                .map(|c| Rc::from(c.encode_utf8(&mut [0; 4]) as &str))
                         })
                         .or_else(|| cid_text.get(&cid).cloned())
-                        .unwrap_or_default();
+                        .unwrap_or_else(|| Rc::clone(no_text));
                     let width = if self.vertical {
                         1.0
                     } else {
@@ -398,7 +409,7 @@ fn embedded_cmaps(doc: &Document, descriptor: &Dictionary, budget: &Budget) -> O
 fn parse_cid_widths(
     doc: &Document,
     w: &[Object],
-    widths: &mut HashMap<u32, f32>,
+    widths: &mut FastMap<u32, f32>,
     ranges: &mut Vec<(u32, u32, f32)>,
 ) {
     let items: Vec<&Object> = w
@@ -443,7 +454,7 @@ mod tests {
 
     fn texts(font: &Font, bytes: &[u8]) -> Vec<String> {
         let mut out = Vec::new();
-        font.decode(bytes, |g| out.push(g.text));
+        font.decode(bytes, |g| out.push(g.text.to_string()));
         out
     }
 
@@ -497,7 +508,7 @@ mod tests {
             "Differences" => vec![1.into(), "aring".into(), "uni00F8".into(), "g3".into()] } };
         let f = Font::load(&doc, &d, &budget());
         let mut got = Vec::new();
-        f.decode(b"\x01\x02\x03", |g| got.push((g.text, g.width)));
+        f.decode(b"\x01\x02\x03", |g| got.push((g.text.to_string(), g.width)));
         assert_eq!(got[0].0, "å");
         assert_eq!(got[1].0, "ø");
         assert_eq!(got[2].0, "", "a bare gNN name says nothing about its text");
@@ -551,7 +562,9 @@ mod tests {
         "DescendantFonts" => vec![desc.into()], "ToUnicode" => tu };
         let f = Font::load(&doc, &d, &budget());
         let mut got = Vec::new();
-        f.decode(b"\x00\x05\x00\x06\x00\x0c", |g| got.push((g.text, g.width)));
+        f.decode(b"\x00\x05\x00\x06\x00\x0c", |g| {
+            got.push((g.text.to_string(), g.width))
+        });
         assert_eq!(got[0], ("å".to_string(), 0.556));
         assert_eq!(got[1], ("ff".to_string(), 0.6));
         assert_eq!(got[2], (String::new(), 0.25));

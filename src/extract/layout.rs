@@ -31,6 +31,9 @@
 //! column where their columns are separated by a clear gutter; text on curves is broken up.
 
 use std::cmp::Ordering;
+use std::rc::Rc;
+
+use foldhash::HashMap as FastMap;
 
 use super::content::TextGlyph;
 
@@ -50,24 +53,28 @@ const MAX_DEPTH: usize = 48;
 /// A glyph in its reading frame (u along the line, v up).
 #[derive(Debug, Clone)]
 struct G {
-    text: String,
+    text: Rc<str>,
     u: f32,
     v: f32,
     w: f32,
     s: f32,
+    /// The text is not only white space (computed once: every step asks).
+    vis: bool,
+    /// Writing direction: 0 right, 1 up, 2 left, 3 down.
+    dir: u8,
 }
 
-/// A run of glyphs on one baseline.
+/// A run of glyphs on one baseline: consecutive glyphs of the page, so a slice of them.
 #[derive(Debug, Clone)]
-struct Frag {
-    glyphs: Vec<G>,
+struct Frag<'a> {
+    glyphs: &'a [G],
     u0: f32,
     u1: f32,
     v: f32,
     s: f32,
 }
 
-impl Frag {
+impl Frag<'_> {
     fn top(&self) -> f32 {
         self.v + 0.7 * self.s
     }
@@ -82,33 +89,45 @@ fn cmp_f(a: f32, b: f32) -> Ordering {
 
 /// Lays out one page's glyphs as text.
 pub fn layout_page(glyphs: Vec<TextGlyph>) -> String {
-    // Group by direction.
-    let mut groups: [Vec<G>; 4] = Default::default();
-    for g in glyphs {
-        if g.text.is_empty() || g.size.is_nan() || g.size <= 0.0 {
-            continue;
-        }
-        let dir = if g.dx.abs() >= g.dy.abs() {
-            if g.dx >= 0.0 { 0 } else { 2 }
-        } else if g.dy > 0.0 {
-            1
-        } else {
-            3
-        };
-        let (u, v) = match dir {
-            1 => (g.y, -g.x),
-            2 => (-g.x, -g.y),
-            3 => (-g.y, g.x),
-            _ => (g.x, g.y),
-        };
-        if let Some(group) = groups.get_mut(dir) {
-            group.push(G {
+    // Glyphs become reading-frame glyphs in place (same size: the allocation is reused, and
+    // a page's glyphs are many), then are grouped by direction.
+    let kept = |g: &TextGlyph| !(g.text.is_empty() || g.size.is_nan() || g.size <= 0.0);
+    let all: Vec<G> = glyphs
+        .into_iter()
+        .filter(kept)
+        .map(|g| {
+            let dir = if g.dx.abs() >= g.dy.abs() {
+                if g.dx >= 0.0 { 0 } else { 2 }
+            } else if g.dy > 0.0 {
+                1
+            } else {
+                3
+            };
+            let (u, v) = match dir {
+                1 => (g.y, -g.x),
+                2 => (-g.x, -g.y),
+                3 => (-g.y, g.x),
+                _ => (g.x, g.y),
+            };
+            G {
+                vis: visible_text(&g.text),
                 text: g.text,
                 u,
                 v,
                 w: g.width.max(0.0),
                 s: g.size,
-            });
+                dir,
+            }
+        })
+        .collect();
+    let mut groups: [Vec<G>; 4] = Default::default();
+    if all.iter().all(|g| g.dir == 0) {
+        groups[0] = all;
+    } else {
+        for g in all {
+            if let Some(group) = groups.get_mut(usize::from(g.dir)) {
+                group.push(g);
+            }
         }
     }
     let mut order: Vec<usize> = (0..4).collect();
@@ -134,51 +153,119 @@ pub fn layout_page(glyphs: Vec<TextGlyph>) -> String {
 }
 
 /// Drops glyphs that repeat the same text at (nearly) the same place.
+///
+/// The rule: glyphs are sorted by text, then by position rounded to 0.3 font sizes, then by
+/// drawing order, and a glyph close to its predecessor in that order is dropped. Only the
+/// grouping by text matters, not the order of the groups, so the glyphs are bucketed by text
+/// (a counting sort on a number per distinct text) and each bucket is sorted on its own by
+/// integer keys: far cheaper than one sort comparing strings. White space, never dropped,
+/// is left out.
 fn dedupe(glyphs: Vec<G>) -> Vec<G> {
     let n = glyphs.len();
-    let mut idx: Vec<usize> = (0..n).collect();
-    // Position keys are computed once: the sort compares them O(n log n) times.
-    let keys: Vec<(i64, i64)> = glyphs
-        .iter()
-        .map(|g| {
-            (
-                (g.v / (0.3 * g.s.max(0.1))).round() as i64,
-                (g.u / (0.3 * g.s.max(0.1))).round() as i64,
-            )
-        })
-        .collect();
-    idx.sort_unstable_by(|&a, &b| {
-        glyphs[a]
-            .text
-            .cmp(&glyphs[b].text)
-            .then(keys[a].cmp(&keys[b]))
-            .then(a.cmp(&b))
-    });
-    let mut drop = vec![false; n];
-    for pair in idx.windows(2) {
-        let &[a, b] = pair else { continue };
-        let (ga, gb) = (&glyphs[a], &glyphs[b]);
-        let tol = 0.2 * ga.s.max(gb.s);
-        if ga.text == gb.text
-            && !ga.text.trim().is_empty()
-            && (ga.u - gb.u).abs() < tol
-            && (ga.v - gb.v).abs() < tol
-            && (ga.s - gb.s).abs() < tol
-        {
-            drop[a.max(b)] = true;
+    // A number per distinct visible text, in order of first appearance: single characters
+    // below U+0800 (nearly every glyph of European text) through a table, others by hashing.
+    let mut char_ids: Vec<u32> = vec![u32::MAX; 0x800];
+    let mut ids: FastMap<&str, u32> = FastMap::default();
+    let mut text_id: Vec<u32> = Vec::with_capacity(n);
+    let mut counts: Vec<usize> = Vec::new();
+    for g in &glyphs {
+        if !g.vis {
+            text_id.push(u32::MAX);
+            continue;
         }
+        let next = counts.len() as u32;
+        let mut chars = g.text.chars();
+        let id = match (chars.next(), chars.next()) {
+            (Some(c), None) if (c as usize) < char_ids.len() => {
+                let slot = char_ids.get_mut(c as usize);
+                match slot {
+                    Some(id) if *id == u32::MAX => {
+                        *id = next;
+                        next
+                    }
+                    Some(id) => *id,
+                    None => next,
+                }
+            }
+            _ => *ids.entry(&*g.text).or_insert(next),
+        };
+        if id == next {
+            counts.push(0);
+        }
+        if let Some(c) = counts.get_mut(id as usize) {
+            *c += 1;
+        }
+        text_id.push(id);
+    }
+    // Bucket start offsets, then the glyphs' sort keys placed bucket by bucket.
+    let mut starts: Vec<usize> = Vec::with_capacity(counts.len() + 1);
+    let mut total = 0;
+    for c in &counts {
+        starts.push(total);
+        total += c;
+    }
+    starts.push(total);
+    let mut fill = starts.clone();
+    let mut keyed: Vec<(i64, i64, usize)> = vec![(0, 0, 0); total];
+    for (i, (g, &id)) in glyphs.iter().zip(&text_id).enumerate() {
+        if let Some(at) = fill.get_mut(id as usize)
+            && let Some(slot) = keyed.get_mut(*at)
+        {
+            let scale = 0.3 * g.s.max(0.1);
+            *slot = (
+                (g.v / scale).round() as i64,
+                (g.u / scale).round() as i64,
+                i,
+            );
+            *at += 1;
+        }
+    }
+    let mut drop = vec![false; n];
+    for bounds in starts.windows(2) {
+        let Some(bucket) = keyed.get_mut(bounds[0]..bounds[1]) else {
+            continue;
+        };
+        if bucket.len() < 2 {
+            continue;
+        }
+        // Text drawn row by row, top to bottom and left to right, is sorted once its rows
+        // are put in reverse order: a linear pass, checked; anything else is sorted. The
+        // keys are unique (they end in the index), so either way the order is the same.
+        bucket.reverse();
+        for row in bucket.chunk_by_mut(|a, b| a.0 == b.0) {
+            row.reverse();
+        }
+        if !bucket.is_sorted() {
+            bucket.sort_unstable();
+        }
+        for pair in bucket.windows(2) {
+            let &[(.., a), (.., b)] = pair else { continue };
+            let (ga, gb) = (&glyphs[a], &glyphs[b]);
+            let tol = 0.2 * ga.s.max(gb.s);
+            if (ga.u - gb.u).abs() < tol && (ga.v - gb.v).abs() < tol && (ga.s - gb.s).abs() < tol {
+                drop[a.max(b)] = true;
+            }
+        }
+    }
+    drop_marked(glyphs, &drop)
+}
+
+/// Removes the glyphs marked in `drop`, keeping the order of the others.
+fn drop_marked(glyphs: Vec<G>, drop: &[bool]) -> Vec<G> {
+    if !drop.contains(&true) {
+        return glyphs;
     }
     glyphs
         .into_iter()
         .zip(drop)
-        .filter(|(_, d)| !d)
+        .filter(|(_, d)| !**d)
         .map(|(g, _)| g)
         .collect()
 }
 
 /// Fragments, XY-cut and line assembly for glyphs of one direction.
 fn layout_group(glyphs: Vec<G>) -> String {
-    let frags = fragments(glyphs);
+    let frags = fragments(&glyphs);
     if frags.is_empty() {
         return String::new();
     }
@@ -259,7 +346,7 @@ struct Bounds {
     s: f32,
 }
 
-fn leaf_bounds(frags: &[Frag], leaf: &[usize]) -> Option<Bounds> {
+fn leaf_bounds(frags: &[Frag<'_>], leaf: &[usize]) -> Option<Bounds> {
     let first = &frags[*leaf.first()?];
     let mut b = Bounds {
         u0: first.u0,
@@ -280,9 +367,9 @@ fn leaf_bounds(frags: &[Frag], leaf: &[usize]) -> Option<Bounds> {
 }
 
 /// Splits the glyph stream into same-baseline runs.
-fn fragments(glyphs: Vec<G>) -> Vec<Frag> {
-    let mut frags: Vec<Frag> = Vec::new();
-    for g in glyphs {
+fn fragments(glyphs: &[G]) -> Vec<Frag<'_>> {
+    let mut frags: Vec<Frag<'_>> = Vec::new();
+    for (i, g) in glyphs.iter().enumerate() {
         if let Some(f) = frags.last_mut() {
             let s = f.s.max(g.s);
             let same_line = (g.v - f.v).abs() < 0.5 * s;
@@ -290,11 +377,13 @@ fn fragments(glyphs: Vec<G>) -> Vec<Frag> {
             if same_line && gap > -0.6 * s && gap < FRAGMENT_GAP * s {
                 f.u1 = f.u1.max(g.u + g.w);
                 f.u0 = f.u0.min(g.u);
-                if g.s > f.s && !g.text.trim().is_empty() {
+                if g.s > f.s && g.vis {
                     f.s = g.s;
                     f.v = g.v;
                 }
-                f.glyphs.push(g);
+                // The fragment is the run of glyphs up to this one.
+                let start = i.saturating_sub(f.glyphs.len());
+                f.glyphs = glyphs.get(start..=i).unwrap_or_default();
                 continue;
             }
         }
@@ -303,21 +392,17 @@ fn fragments(glyphs: Vec<G>) -> Vec<Frag> {
             u1: g.u + g.w,
             v: g.v,
             s: g.s,
-            glyphs: vec![g],
+            glyphs: glyphs.get(i..=i).unwrap_or_default(),
         });
     }
     // Whitespace-only fragments carry no text and would confuse the cuts.
-    frags.retain(|f| f.glyphs.iter().any(|g| !g.text.trim().is_empty()));
+    frags.retain(|f| f.glyphs.iter().any(visible));
     for f in &mut frags {
         // Bounds from visible glyphs only.
-        let vis: Vec<&G> = f
-            .glyphs
-            .iter()
-            .filter(|g| !g.text.trim().is_empty())
-            .collect();
+        let vis = || f.glyphs.iter().filter(|g| g.vis);
         if let (Some(a), Some(b)) = (
-            vis.iter().map(|g| g.u).min_by(|a, b| cmp_f(*a, *b)),
-            vis.iter().map(|g| g.u + g.w).max_by(|a, b| cmp_f(*a, *b)),
+            vis().map(|g| g.u).min_by(|a, b| cmp_f(*a, *b)),
+            vis().map(|g| g.u + g.w).max_by(|a, b| cmp_f(*a, *b)),
         ) {
             f.u0 = a;
             f.u1 = b;
@@ -327,7 +412,7 @@ fn fragments(glyphs: Vec<G>) -> Vec<Frag> {
 }
 
 /// Splits `idx` at gaps along u (columns) at least `min_gap` wide; left to right.
-fn split_u(frags: &[Frag], mut idx: Vec<usize>, min_gap: f32) -> Vec<Vec<usize>> {
+fn split_u(frags: &[Frag<'_>], mut idx: Vec<usize>, min_gap: f32) -> Vec<Vec<usize>> {
     idx.sort_by(|&a, &b| cmp_f(frags[a].u0, frags[b].u0));
     let mut out: Vec<Vec<usize>> = Vec::new();
     let mut end = f32::NEG_INFINITY;
@@ -343,12 +428,12 @@ fn split_u(frags: &[Frag], mut idx: Vec<usize>, min_gap: f32) -> Vec<Vec<usize>>
 }
 
 /// Splits `idx` at vertical gaps (any positive gap); top to bottom.
-fn split_v(frags: &[Frag], idx: Vec<usize>) -> Vec<Vec<usize>> {
+fn split_v(frags: &[Frag<'_>], idx: Vec<usize>) -> Vec<Vec<usize>> {
     split_v_gap(frags, idx, 0.0)
 }
 
 /// Splits `idx` at vertical gaps wider than `min_gap`; top to bottom.
-fn split_v_gap(frags: &[Frag], mut idx: Vec<usize>, min_gap: f32) -> Vec<Vec<usize>> {
+fn split_v_gap(frags: &[Frag<'_>], mut idx: Vec<usize>, min_gap: f32) -> Vec<Vec<usize>> {
     idx.sort_by(|&a, &b| cmp_f(frags[b].top(), frags[a].top()));
     let mut out: Vec<Vec<usize>> = Vec::new();
     let mut low = f32::INFINITY;
@@ -368,7 +453,7 @@ type Gap = (f32, f32, bool);
 
 /// Empty u-intervals of `idx` inside `[lo, hi]` at least `min_gap` wide, with a flag telling
 /// whether the interval has text on both sides.
-fn gaps(frags: &[Frag], idx: &[usize], lo: f32, hi: f32, min_gap: f32) -> Vec<Gap> {
+fn gaps(frags: &[Frag<'_>], idx: &[usize], lo: f32, hi: f32, min_gap: f32) -> Vec<Gap> {
     let mut spans: Vec<(f32, f32)> = idx.iter().map(|&i| (frags[i].u0, frags[i].u1)).collect();
     spans.sort_by(|a, b| cmp_f(a.0, b.0));
     let mut out = Vec::new();
@@ -419,7 +504,7 @@ enum Table {
 /// (gaps over [`ROW_GAP`] sizes) of at most a few lines each, most of which have text on both
 /// sides of the first gutter: running text has uniform leading and rarely lines up its
 /// paragraph breaks across columns.
-fn is_table(frags: &[Frag], idx: &[usize], cols: &[Vec<usize>], size: f32) -> Option<Table> {
+fn is_table(frags: &[Frag<'_>], idx: &[usize], cols: &[Vec<usize>], size: f32) -> Option<Table> {
     // Sizes and pitches of this region (a table's font is often smaller than the page's).
     let mut sizes: Vec<f32> = idx.iter().map(|&i| frags[i].s).collect();
     sizes.sort_by(|a, b| cmp_f(*a, *b));
@@ -490,7 +575,7 @@ fn is_table(frags: &[Frag], idx: &[usize], cols: &[Vec<usize>], size: f32) -> Op
 /// first one, and some line falls between two of them (otherwise there is nothing to regroup,
 /// or the region is running text beside a shorter column).
 fn anchored_rows(
-    frags: &[Frag],
+    frags: &[Frag<'_>],
     idx: &[usize],
     cols: &[Vec<usize>],
     size: f32,
@@ -555,7 +640,7 @@ fn anchored_rows(
 /// State of one XY-cut: the fragments, the gutter width, the left and right edges of the
 /// table column each fragment was found in (NaN outside tables) and the leaves found so far.
 struct Cut<'a> {
-    frags: &'a [Frag],
+    frags: &'a [Frag<'a>],
     gutter: f32,
     cell: Vec<(f32, f32)>,
     out: Vec<Vec<usize>>,
@@ -672,7 +757,7 @@ impl Cut<'_> {
 pub(super) const WRAP_MARK: char = '\u{2063}';
 
 /// Text of one leaf region: lines by baseline, words by gaps.
-fn leaf_text(frags: &[Frag], leaf: &[usize], cell: &[(f32, f32)]) -> String {
+fn leaf_text(frags: &[Frag<'_>], leaf: &[usize], cell: &[(f32, f32)]) -> String {
     let mut idx = leaf.to_vec();
     idx.sort_by(|&a, &b| cmp_f(frags[b].v, frags[a].v));
     // Cluster into lines.
@@ -728,15 +813,24 @@ fn leaf_text(frags: &[Frag], leaf: &[usize], cell: &[(f32, f32)]) -> String {
     out
 }
 
+/// Whether `text` is more than white space; a one-byte text (most glyphs) is looked at
+/// directly (ASCII white space is tab to carriage return, and space).
+fn visible_text(text: &str) -> bool {
+    match text.as_bytes() {
+        [b] => !matches!(b, b'\t'..=b'\r' | b' '),
+        _ => !text.trim().is_empty(),
+    }
+}
+
 fn visible(g: &G) -> bool {
-    !g.text.trim().is_empty()
+    g.vis
 }
 
 /// Text of the fragments of one line. Fragments are interleaved glyph by glyph (kerning and
 /// re-positioned pieces of one word), except a fragment whose glyphs collide with glyphs
 /// already placed: text overflowing a table cell into the next one is two texts, read one
 /// after the other instead of letter by letter.
-fn line_of(frags: &[Frag], members: &[usize]) -> String {
+fn line_of(frags: &[Frag<'_>], members: &[usize]) -> String {
     let mut order = members.to_vec();
     order.sort_by(|&a, &b| cmp_f(frags[a].u0, frags[b].u0));
     let mut runs: Vec<Vec<&G>> = Vec::new();
@@ -792,7 +886,7 @@ fn line_text(glyphs: &[&G]) -> String {
     let mut out = String::new();
     let mut prev: Option<&G> = None;
     for &g in glyphs {
-        if g.text.trim().is_empty() {
+        if !g.vis {
             // Space glyphs are judged by the gap they leave, like any other: some producers
             // cancel them with negative word spacing, others space words by char spacing.
             continue;
@@ -834,6 +928,14 @@ mod tests {
             .enumerate()
             .map(|(i, c)| glyph(&c.to_string(), x + 5.0 * i as f32, y, 5.0))
             .collect()
+    }
+
+    #[test]
+    fn one_byte_visibility_agrees_with_trim() {
+        for b in 0u8..0x80 {
+            let text = char::from(b).to_string();
+            assert_eq!(visible_text(&text), !text.trim().is_empty(), "byte {b:#x}");
+        }
     }
 
     #[test]
@@ -951,7 +1053,7 @@ mod tests {
             .chars()
             .enumerate()
             .map(|(i, c)| TextGlyph {
-                text: c.to_string(),
+                text: c.to_string().into(),
                 x: 100.0,
                 y: 100.0 + 5.0 * i as f32,
                 dx: 0.0,
