@@ -35,7 +35,7 @@ for n in $SIZES; do
   run_corpus "gen-$n" "$dir" "$runs"
 done
 # Indexing speed-up from one thread to all cores, on the 10k corpus (or the largest below it).
-scale=$(for n in $SIZES; do [ "$n" -le 10000 ] && echo "$n"; done | tail -1)
+scale=$(for n in $SIZES; do if [ "$n" -le 10000 ]; then echo "$n"; fi; done | tail -1)
 if [ -n "$scale" ]; then
   for t in 1 0; do
     /usr/bin/time -f '%e %U %S %M' -o "$OUT/gen-$scale.threads-$t.index-time" \

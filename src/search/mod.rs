@@ -4,8 +4,9 @@
 //! serialisable [`Hit`]s, best first.
 //!
 //! - [`query`] parses the query language into a tree ([`parse_query`]);
-//! - [`rank`] turns the tree into a tantivy query (coverage tiers, BM25, proximity, folding,
-//!   compounds, fuzzy fallback) and collects what to highlight;
+//! - [`rank`] turns the tree into a tantivy query (coverage tiers, BM25, folding, compounds,
+//!   fuzzy fallback), rescores the best pages for proximity and collects what to highlight;
+//! - [`covered`] is the one-pass query of a word with its coverage bonus;
 //! - [`snippet`] cuts the best passage of each hit's page.
 //!
 //! [`Engine`] opens an index once (checking its analyzer version and registering the analyzers

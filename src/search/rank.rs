@@ -10,9 +10,10 @@
 //! constant [`COVERAGE`] on top of its BM25 score, so pages holding all the words rank above pages
 //! holding most of them, and those above pages holding a few; within a tier BM25 decides. Stop
 //! words and question words take no part in that count (a question's words are rarely all on the
-//! answer page). Adjacent content words that also stand close together on the page add
-//! [`PROXIMITY_BOOST`] (a sloppy two-word phrase). A four-digit year in the query boosts pages
-//! of that year.
+//! answer page); [`CoveredQuery`] scores a word's clauses and its coverage in one pass. Adjacent
+//! content words that also stand close together on the page add [`PROXIMITY_BOOST`] (a sloppy
+//! two-word phrase), scored on the best pages only ([`rescore`]). A four-digit year in the query
+//! boosts pages of that year.
 //!
 //! The module also collects [`HighlightTerms`]: every term a page word may match, so the snippet
 //! engine highlights exactly what the query matched.
