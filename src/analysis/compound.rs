@@ -119,8 +119,9 @@ impl Lexicon {
     }
 
     /// Counts one occurrence of each alphabetic word (normalised, lower-case) of `words`.
-    pub fn add_words<'a>(&mut self, words: impl IntoIterator<Item = &'a str>) {
+    pub fn add_words(&mut self, words: impl IntoIterator<Item = impl AsRef<str>>) {
         for word in words {
+            let word = word.as_ref();
             if word.chars().count() >= MIN_PART_CHARS && word.chars().all(char::is_alphabetic) {
                 self.add(word, 1);
             }

@@ -9,6 +9,8 @@
 //! (hyphens, slashes, punctuation) separates words, so `SSP-konsulent` is the two words `ssp` and
 //! `konsulent` at adjacent positions and a phrase query for it still matches.
 
+use std::borrow::Cow;
+
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 
 /// One word of the input with its place in it.
@@ -143,6 +145,25 @@ pub fn split_words(text: &str) -> Vec<Word> {
             })
         })
         .collect()
+}
+
+/// The normalised words of `text`, in order: the texts of [`split_words`], borrowed from `text`
+/// where a word is already normal (lower-case ASCII letters and digits, most words of a page), so
+/// counting words allocates only for the others.
+pub fn normalized_words(text: &str) -> impl Iterator<Item = Cow<'_, str>> {
+    word_spans(text).filter_map(move |span| {
+        let slice = text.get(span.start..span.end)?;
+        let plain = !span.joined
+            && slice.len() <= MAX_WORD_BYTES
+            && slice
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+        if plain {
+            Some(Cow::Borrowed(slice))
+        } else {
+            normalize_span(text, span).map(Cow::Owned)
+        }
+    })
 }
 
 /// The normalised text of the word at `span` of `text`, or `None` for a word that is not kept
@@ -300,7 +321,10 @@ mod tests {
                 .into_iter()
                 .map(|w| (w.start, w.end, w.text))
                 .collect();
+            let texts: Vec<String> = words.iter().map(|w| w.2.clone()).collect();
             proptest::prop_assert_eq!(words, reference_words(&text));
+            let counted: Vec<String> = normalized_words(&text).map(|w| w.into_owned()).collect();
+            proptest::prop_assert_eq!(counted, texts);
         }
     }
 

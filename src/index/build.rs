@@ -571,8 +571,7 @@ fn consume(
         let outcome = match result {
             Ok(pdf) if !pdf.pages.is_empty() => {
                 for page in &pdf.pages {
-                    let words = analysis::normalize::split_words(&page.text);
-                    lexicon.add_words(words.iter().map(|w| w.text.as_str()));
+                    lexicon.add_words(analysis::normalize::normalized_words(&page.text));
                 }
                 let first_page = pdf.pages.first().map_or("", |p| p.text.as_str());
                 let meta = manifests.meta_for(&candidate.path, &pdf.info, first_page);
