@@ -12,6 +12,10 @@
 //!
 //! Tantivy's own snippet generator knows neither fuzzy nor phrase matches and returns one
 //! fragment per field; this one shares the query's analysis and so highlights what matched.
+//!
+//! Speed: a page has hundreds of words and a query a handful, so a byte-level prefilter
+//! first rules out the words that cannot match; only the rest are normalised, stemmed and
+//! folded, each distinct word once per search ([`Snippeter`]). About 25 µs per page.
 
 use std::collections::HashSet;
 
@@ -183,10 +187,10 @@ const KEY_BYTES: usize = 8;
 /// letters of the page word with those [`Anchors`]. The two others: a compound part inside a
 /// longer word is looked for in the lower-cased page once per part; and a word within `d` edits
 /// of a fuzzy key of `m` letters keeps at least `m - 1 - 2d` of the key's letter pairs (one edit
-/// breaks at most two), so its folded form must hold that many of them. A word with anything but ASCII letters and digits and `æøå` in it (capitals
-/// `ÆØÅ`, ligatures, accents, joined numbers) is always a candidate. The filter only decides
-/// what is worth matching; the test `the_prefilter_never_changes_a_snippet` checks that it never
-/// changes a snippet.
+/// breaks at most two), so its folded form must hold that many of them. A word with anything
+/// but ASCII letters and digits and `æøå` in it (capitals `ÆØÅ`, ligatures, accents, joined
+/// numbers) is always a candidate. The filter only decides what is worth matching; the test
+/// `the_prefilter_never_changes_a_snippet` checks that it never changes a snippet.
 struct Prefilter<'a> {
     anchors: &'a Anchors,
     /// Byte ranges of compound parts found in the lower-cased page, sorted by start.
@@ -195,7 +199,8 @@ struct Prefilter<'a> {
 
 /// What the [`Prefilter`] compares page words with, worked out once per query.
 struct Anchors {
-    /// Everything is a candidate (fuzzy items).
+    /// Everything is a candidate: an empty form or part, or a fuzzy key too short or not ASCII
+    /// for the letter-pair bound.
     off: bool,
     /// Folded prefixes of the items' forms, their first [`KEY_BYTES`] bytes packed into a
     /// `u64` as `(bytes, mask)`: a word matches when its key masked equals the bytes.
