@@ -121,28 +121,22 @@ struct CoveredScorer {
     bonus: Score,
 }
 
-impl CoveredScorer {
-    fn lowest(&self) -> DocId {
-        self.children
-            .iter()
-            .map(|c| c.doc())
-            .min()
-            .unwrap_or(TERMINATED)
-    }
-}
-
 impl DocSet for CoveredScorer {
     fn advance(&mut self) -> DocId {
         if self.doc == TERMINATED {
             return TERMINATED;
         }
         let current = self.doc;
+        let mut lowest = TERMINATED;
         for child in &mut self.children {
-            if child.doc() == current {
-                child.advance();
-            }
+            let doc = if child.doc() == current {
+                child.advance()
+            } else {
+                child.doc()
+            };
+            lowest = lowest.min(doc);
         }
-        self.doc = self.lowest();
+        self.doc = lowest;
         self.doc
     }
 
@@ -150,12 +144,16 @@ impl DocSet for CoveredScorer {
         if target <= self.doc {
             return self.doc;
         }
+        let mut lowest = TERMINATED;
         for child in &mut self.children {
-            if child.doc() < target {
-                child.seek(target);
-            }
+            let doc = if child.doc() < target {
+                child.seek(target)
+            } else {
+                child.doc()
+            };
+            lowest = lowest.min(doc);
         }
-        self.doc = self.lowest();
+        self.doc = lowest;
         self.doc
     }
 
