@@ -7,12 +7,15 @@
 //! - [`rank`] turns the tree into a tantivy query (coverage tiers, BM25, folding, compounds,
 //!   fuzzy fallback), rescores the best pages for proximity and collects what to highlight;
 //! - [`covered`] is the one-pass query of a word with its coverage bonus;
+//! - [`accumulate`] scores the usual (soft) query a clause at a time, much faster than
+//!   tantivy's page-at-a-time union of the same query;
 //! - [`snippet`] cuts the best passage of each hit's page.
 //!
 //! [`Engine`] opens an index once (checking its analyzer version and registering the analyzers
 //! with its lexicon) and is then cheap to clone and safe to share between threads: every search
 //! takes a fresh tantivy searcher from one reader. Stored text is read only for the hits shown.
 
+pub mod accumulate;
 pub mod covered;
 pub mod documents;
 pub mod query;
@@ -144,6 +147,16 @@ pub struct IndexStats {
     pub lexicon_words: usize,
 }
 
+/// How a search scores the pages matching its query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Evaluation {
+    /// A clause at a time, when the query has a plan ([`accumulate`]); else as `Collect`.
+    Accumulate,
+    /// A page at a time, through tantivy's collectors.
+    #[cfg_attr(not(test), allow(dead_code))]
+    Collect,
+}
+
 /// An open index, ready to search. Cheap to clone; share it between threads.
 #[derive(Clone)]
 pub struct Engine {
@@ -212,6 +225,16 @@ impl Engine {
     /// [`Error::Query`] when the query has nothing to search for or a malformed filter;
     /// [`Error::Tantivy`] when the index cannot be read.
     pub fn search(&self, query: &str, options: &SearchOptions) -> Result<SearchResults> {
+        self.search_by(query, options, Evaluation::Accumulate)
+    }
+
+    /// [`Engine::search`], scoring the query `evaluation`'s way.
+    pub(crate) fn search_by(
+        &self,
+        query: &str,
+        options: &SearchOptions,
+        evaluation: Evaluation,
+    ) -> Result<SearchResults> {
         let started = Instant::now();
         let parsed = parse_query(query)?;
         let inner = &*self.inner;
@@ -241,10 +264,15 @@ impl Engine {
         // A panic inside tantivy (fuzzing found a debug assertion in its phrase scorer under an
         // exclusion) becomes this search's error instead of taking the caller down.
         let searched = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            let (top, total) = searcher.search(
-                &compiled.query,
-                &(TopDocs::with_limit(window).order_by_score(), Count),
-            )?;
+            let (top, total) = match &compiled.plan {
+                Some(plan) if evaluation == Evaluation::Accumulate => {
+                    accumulate::top_pages(&searcher, plan, window)?
+                }
+                _ => searcher.search(
+                    &compiled.query,
+                    &(TopDocs::with_limit(window).order_by_score(), Count),
+                )?,
+            };
             Ok::<_, tantivy::TantivyError>((
                 rank::rescore(&searcher, &compiled.proximity, top)?,
                 total,

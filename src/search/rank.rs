@@ -27,6 +27,7 @@ use tantivy::query::{
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocSet, Score, Searcher, SeekDangerResult, Term};
 
+use super::accumulate::{ClauseSource, Plan, PlanClause, PlanWord};
 use super::covered::CoveredQuery;
 use super::query::{Filter, ParsedQuery, QueryNode};
 use crate::analysis::{Analyzer, WordTerms};
@@ -89,6 +90,16 @@ pub struct CompiledQuery {
     /// Proximity pairs of the top-level words, scored only on the best pages of `query` (see
     /// [`rescore`]) rather than on every page matching it.
     pub proximity: Vec<PhraseQuery>,
+    /// `query` as a flat sum that [`super::accumulate::top_pages`] scores a clause at a time;
+    /// `None` for queries of another shape (`AND`/`OR` at the top).
+    pub plan: Option<Plan>,
+}
+
+/// What the top level of a query collects besides the tantivy query.
+#[derive(Default)]
+struct TopLevel {
+    proximity: Vec<PhraseQuery>,
+    plan: Plan,
 }
 
 /// Builds tantivy queries for one index.
@@ -105,31 +116,44 @@ impl QueryBuilder<'_> {
     /// Compiles `parsed`, with extra filters from options.
     pub fn compile(&self, parsed: &ParsedQuery, extra_filters: &[Filter]) -> CompiledQuery {
         let mut highlights = HighlightTerms::default();
-        let mut proximity = Vec::new();
-        let positive = match &parsed.root {
-            QueryNode::Soft(items) => self.soft(items, &mut highlights, Some(&mut proximity)),
-            other => self.node(other, &mut highlights),
+        let mut top = TopLevel::default();
+        let (positive, flat) = match &parsed.root {
+            QueryNode::Soft(items) => (self.soft(items, &mut highlights, Some(&mut top)), true),
+            QueryNode::Word(text) | QueryNode::Phrase(text) => {
+                // One word or phrase: the sum of its clauses, without a coverage bonus.
+                let quoted = matches!(parsed.root, QueryNode::Phrase(_));
+                let clauses = self.word_or_phrase_clauses(text, &mut highlights, quoted);
+                if !clauses.is_empty() {
+                    top.plan.words.push(plan_word(&clauses, 0.0));
+                }
+                (word_query(clauses), true)
+            }
+            other => (self.node(other, &mut highlights), false),
         };
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, positive)];
         for filter in parsed.filters.iter().chain(extra_filters) {
-            clauses.push((Occur::Must, self.filter(filter)));
+            let query = self.filter(filter);
+            top.plan.musts.push(query.box_clone());
+            clauses.push((Occur::Must, query));
         }
         for filter in &parsed.excluded {
-            clauses.push((Occur::MustNot, self.filter(filter)));
+            let query = self.filter(filter);
+            top.plan.excluded.push(query.box_clone());
+            clauses.push((Occur::MustNot, query));
         }
         // A bare year in the query lifts pages of that year (a filter would be `year:`).
         for year in years_in(&parsed.root) {
             let term = Term::from_field_u64(self.fields.year, u64::from(year));
             let query = TermQuery::new(term, IndexRecordOption::Basic);
-            clauses.push((
-                Occur::Should,
-                Box::new(ConstScoreQuery::new(Box::new(query), YEAR_BOOST)),
-            ));
+            let boost: Box<dyn Query> = Box::new(ConstScoreQuery::new(Box::new(query), YEAR_BOOST));
+            top.plan.extras.push(boost.box_clone());
+            clauses.push((Occur::Should, boost));
         }
         CompiledQuery {
             query: Box::new(BooleanQuery::new(clauses)),
             highlights,
-            proximity,
+            proximity: top.proximity,
+            plan: flat.then_some(top.plan),
         }
     }
 
@@ -188,13 +212,14 @@ impl QueryBuilder<'_> {
         }
     }
 
-    /// Words side by side: coverage tiers, BM25 within, proximity bonus. With `rescored`, the
-    /// proximity pairs go there instead of into the query.
+    /// Words side by side: coverage tiers, BM25 within, proximity bonus. At the `top` level,
+    /// the proximity pairs go there for rescoring instead of into the query, and the words,
+    /// required and excluded items into its plan.
     fn soft(
         &self,
         items: &[QueryNode],
         highlights: &mut HighlightTerms,
-        mut rescored: Option<&mut Vec<PhraseQuery>>,
+        mut top: Option<&mut TopLevel>,
     ) -> Box<dyn Query> {
         let analysed: Vec<Option<Vec<WordTerms>>> = items
             .iter()
@@ -214,7 +239,15 @@ impl QueryBuilder<'_> {
         for (item, terms) in items.iter().zip(&analysed) {
             match item {
                 QueryNode::Not(_) | QueryNode::Must(_) => {
-                    musts.push(self.occur_of(item, highlights, Occur::Must))
+                    let (occur, query) = self.occur_of(item, highlights, Occur::Must);
+                    if let Some(top) = top.as_deref_mut() {
+                        let plan = &mut top.plan;
+                        match occur {
+                            Occur::MustNot => plan.excluded.push(query.box_clone()),
+                            _ => plan.musts.push(query.box_clone()),
+                        }
+                    }
+                    musts.push((occur, query));
                 }
                 _ if is_stop(terms) && !all_stop => {}
                 // Coverage counts words on the page itself: a title word is on every page of
@@ -223,6 +256,9 @@ impl QueryBuilder<'_> {
                     let quoted = matches!(item, QueryNode::Phrase(_));
                     let clauses = self.word_or_phrase_clauses(text, highlights, quoted);
                     if !clauses.is_empty() {
+                        if let Some(top) = top.as_deref_mut() {
+                            top.plan.words.push(plan_word(&clauses, COVERAGE));
+                        }
                         let clauses = clauses
                             .into_iter()
                             .map(|clause| (clause.query, clause.on_page))
@@ -237,6 +273,15 @@ impl QueryBuilder<'_> {
                 // the scored group doubled the query at every level of nested parentheses.
                 _ => {
                     let query = self.node(item, highlights);
+                    if let Some(top) = top.as_deref_mut() {
+                        top.plan.words.push(PlanWord {
+                            clauses: vec![PlanClause {
+                                source: ClauseSource::Query(query.box_clone()),
+                                on_page: true,
+                            }],
+                            bonus: COVERAGE,
+                        });
+                    }
                     should.push((
                         Occur::Should,
                         Box::new(CoveredQuery::new(vec![(query, true)], COVERAGE)),
@@ -262,8 +307,8 @@ impl QueryBuilder<'_> {
             }
             let mut phrase = PhraseQuery::new(terms);
             phrase.set_slop(PROXIMITY_SLOP);
-            match rescored.as_deref_mut() {
-                Some(pairs) => pairs.push(phrase),
+            match top.as_deref_mut() {
+                Some(top) => top.proximity.push(phrase),
                 None => should.push((
                     Occur::Should,
                     Box::new(BoostQuery::new(Box::new(phrase), PROXIMITY_BOOST)),
@@ -271,6 +316,9 @@ impl QueryBuilder<'_> {
             }
         }
         if should.is_empty() {
+            if let Some(top) = top {
+                top.plan.words.clear();
+            }
             return Box::new(EmptyQuery);
         }
         let positive: Box<dyn Query> = Box::new(BooleanQuery::new(should));
@@ -289,16 +337,7 @@ impl QueryBuilder<'_> {
         highlights: &mut HighlightTerms,
         quoted: bool,
     ) -> Box<dyn Query> {
-        let clauses = self.word_or_phrase_clauses(text, highlights, quoted);
-        if clauses.is_empty() {
-            return Box::new(EmptyQuery);
-        }
-        Box::new(BooleanQuery::new(
-            clauses
-                .into_iter()
-                .map(|clause| (Occur::Should, clause.query))
-                .collect(),
-        ))
+        word_query(self.word_or_phrase_clauses(text, highlights, quoted))
     }
 
     /// The scored clauses of a typed word or phrase, whose scores add up; none when it has no
@@ -327,14 +366,15 @@ impl QueryBuilder<'_> {
         let f = self.fields;
         let term = |field, text: &str| Term::from_field_text(field, text);
         let mut clauses = vec![
-            Clause::page(scored(term(f.text, &word.stem), 1.0)),
-            Clause::page(scored(term(f.text_exact, &word.exact), EXACT_BOOST)),
-            Clause::page(scored(term(f.text_folded, &word.folded), FOLDED_BOOST)),
-            Clause::title(scored(term(f.title, &word.stem), TITLE_BOOST)),
-            Clause::title(scored(
+            Clause::scored(term(f.text, &word.stem), 1.0, true),
+            Clause::scored(term(f.text_exact, &word.exact), EXACT_BOOST, true),
+            Clause::scored(term(f.text_folded, &word.folded), FOLDED_BOOST, true),
+            Clause::scored(term(f.title, &word.stem), TITLE_BOOST, false),
+            Clause::scored(
                 term(f.title_folded, &word.folded),
                 TITLE_BOOST * FOLDED_BOOST,
-            )),
+                false,
+            ),
         ];
         if word.part_stems.len() >= 2 {
             let parts: Vec<(Occur, Box<dyn Query>)> = word
@@ -409,6 +449,8 @@ struct Clause {
     /// Whether it looks at the page itself, not the document title: only such matches count
     /// towards coverage.
     on_page: bool,
+    /// The term and boost, when the clause is one scored term.
+    term: Option<(Term, Score)>,
 }
 
 impl Clause {
@@ -416,14 +458,54 @@ impl Clause {
         Clause {
             query,
             on_page: true,
+            term: None,
         }
     }
 
-    fn title(query: Box<dyn Query>) -> Clause {
+    /// A term scored by BM25 times `boost`.
+    fn scored(term: Term, boost: Score, on_page: bool) -> Clause {
+        let query: Box<dyn Query> =
+            Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs));
+        let query = if (boost - 1.0).abs() < f32::EPSILON {
+            query
+        } else {
+            Box::new(BoostQuery::new(query, boost))
+        };
         Clause {
             query,
-            on_page: false,
+            on_page,
+            term: Some((term, boost)),
         }
+    }
+}
+
+/// The sum of the clauses of a word or phrase; nothing when there are none.
+fn word_query(clauses: Vec<Clause>) -> Box<dyn Query> {
+    if clauses.is_empty() {
+        return Box::new(EmptyQuery);
+    }
+    Box::new(BooleanQuery::new(
+        clauses
+            .into_iter()
+            .map(|clause| (Occur::Should, clause.query))
+            .collect(),
+    ))
+}
+
+/// The clauses of a word, for a plan, with `bonus` for a page clause.
+fn plan_word(clauses: &[Clause], bonus: Score) -> PlanWord {
+    PlanWord {
+        clauses: clauses
+            .iter()
+            .map(|clause| PlanClause {
+                source: match &clause.term {
+                    Some((term, boost)) => ClauseSource::Term(term.clone(), *boost),
+                    None => ClauseSource::Query(clause.query.box_clone()),
+                },
+                on_page: clause.on_page,
+            })
+            .collect(),
+        bonus,
     }
 }
 
@@ -485,15 +567,6 @@ pub fn rescore(
     }
     candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     Ok(candidates)
-}
-
-fn scored(term: Term, boost: f32) -> Box<dyn Query> {
-    let query: Box<dyn Query> = Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
-    if (boost - 1.0).abs() < f32::EPSILON {
-        query
-    } else {
-        Box::new(BoostQuery::new(query, boost))
-    }
 }
 
 pub(crate) fn item_terms(words: &[WordTerms], content: bool) -> ItemTerms {

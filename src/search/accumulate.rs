@@ -1,0 +1,561 @@
+//! Scoring a ranked query a clause at a time, into one score per page.
+//!
+//! Most searches are *soft* queries ([`super::rank`]): a sum, over the query words, of each
+//! word's clause scores (its terms in every field) plus a coverage bonus, restricted by filters
+//! and exclusions. Tantivy evaluates such a tree a page at a time: a union per word merges the
+//! word's posting lists, a union over the words merges those, and every page matching any
+//! clause costs a virtual call per clause and level to find, score and sum. On a corpus whose
+//! common words are on half the pages, that merging is most of a search.
+//!
+//! A [`Plan`] is the same sum, flat. [`top_pages`] walks each clause's posting list on its own,
+//! block by block, adding BM25 scores into an array of one score per page, and marks matches in
+//! bit sets: one for the pages any word matches, one for the pages a word covers. Then one pass
+//! over the matching pages applies the filters, counts them and keeps the best. Term clauses
+//! (nearly all of them) are scored straight from the decoded blocks with the same [`Bm25Weight`]
+//! tantivy's term query uses; any other clause (a phrase, a fuzzy term, the parts of a compound,
+//! a nested group) runs through its own tantivy scorer.
+//!
+//! The scores are those of the tantivy query [`super::rank`] builds beside the plan, summed in
+//! the same order (a word's clauses, then its bonus, then the next word), so the ranking is the
+//! same; filters and required words may add their scores in another order, a difference in the
+//! last bits of a float. Memory is a score and three bits per page of the segment, for the
+//! duration of a search. Queries of another shape (`AND`/`OR` at the top) have no plan and run
+//! through tantivy's collectors.
+
+use tantivy::fieldnorm::FieldNormReader;
+use tantivy::query::{Bm25Weight, EnableScoring, Query, Weight};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader, Term};
+
+/// A ranked query as a flat sum: what [`top_pages`] evaluates.
+///
+/// A page matches when at least one word matches it, every `must` matches it and no `excluded`
+/// query does. Its score is the sum of its words' scores, its `musts`' scores and its `extras`'
+/// scores.
+#[derive(Default)]
+pub struct Plan {
+    /// The query words, each scored by its clauses and bonus.
+    pub words: Vec<PlanWord>,
+    /// Queries every page must match (required words, filters); their scores add.
+    pub musts: Vec<Box<dyn Query>>,
+    /// Queries no page may match.
+    pub excluded: Vec<Box<dyn Query>>,
+    /// Queries that add their score to the pages they match, without restricting.
+    pub extras: Vec<Box<dyn Query>>,
+}
+
+/// One query word: the sum of its clauses' scores, plus `bonus` once when a page clause matches.
+pub struct PlanWord {
+    /// The word's clauses, in the order their scores are summed.
+    pub clauses: Vec<PlanClause>,
+    /// Added once to a page that a page clause (not only a title clause) matches.
+    pub bonus: Score,
+}
+
+/// One clause of a word.
+pub struct PlanClause {
+    /// What matches.
+    pub source: ClauseSource,
+    /// Whether it looks at the page itself rather than the document title.
+    pub on_page: bool,
+}
+
+/// What a clause matches.
+pub enum ClauseSource {
+    /// One term, scored by BM25 times the boost, as a boosted tantivy term query would be.
+    Term(Term, Score),
+    /// Any other tantivy query, scored by its own scorer.
+    Query(Box<dyn Query>),
+}
+
+/// A clause ready to run: its BM25 weight or its tantivy weight.
+enum Prepared {
+    Term(Term, Bm25Weight),
+    Weight(Box<dyn Weight>),
+}
+
+/// A plan ready to run against the segments of one searcher.
+struct PreparedPlan {
+    words: Vec<(Vec<(Prepared, bool)>, Score)>,
+    musts: Vec<Box<dyn Weight>>,
+    excluded: Vec<Box<dyn Weight>>,
+    extras: Vec<Box<dyn Weight>>,
+}
+
+/// The `limit` best pages of `plan`, best first (ties by address), and how many pages match.
+///
+/// # Errors
+/// Fails when tantivy cannot read the index.
+pub fn top_pages(
+    searcher: &Searcher,
+    plan: &Plan,
+    limit: usize,
+) -> tantivy::Result<(Vec<(Score, DocAddress)>, usize)> {
+    let prepared = prepare(searcher, plan)?;
+    let mut top = TopPages::new(limit.max(1));
+    let mut total = 0;
+    let mut buffers = Buffers::default();
+    for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+        let ord = u32::try_from(ord).unwrap_or(u32::MAX);
+        total += segment(&prepared, reader, ord, &mut buffers, &mut top)?;
+    }
+    Ok((top.into_sorted(), total))
+}
+
+fn prepare(searcher: &Searcher, plan: &Plan) -> tantivy::Result<PreparedPlan> {
+    let scoring = EnableScoring::enabled_from_searcher(searcher);
+    let weights = |queries: &[Box<dyn Query>]| -> tantivy::Result<Vec<Box<dyn Weight>>> {
+        queries.iter().map(|q| q.weight(scoring)).collect()
+    };
+    let mut words = Vec::with_capacity(plan.words.len());
+    for word in &plan.words {
+        let mut clauses = Vec::with_capacity(word.clauses.len());
+        for clause in &word.clauses {
+            let prepared = match &clause.source {
+                ClauseSource::Term(term, boost) => Prepared::Term(
+                    term.clone(),
+                    Bm25Weight::for_terms(searcher, std::slice::from_ref(term))?.boost_by(*boost),
+                ),
+                ClauseSource::Query(query) => Prepared::Weight(query.weight(scoring)?),
+            };
+            clauses.push((prepared, clause.on_page));
+        }
+        words.push((clauses, word.bonus));
+    }
+    Ok(PreparedPlan {
+        words,
+        musts: weights(&plan.musts)?,
+        excluded: weights(&plan.excluded)?,
+        extras: weights(&plan.extras)?,
+    })
+}
+
+/// Per-page arrays, reused from one segment to the next.
+#[derive(Default)]
+struct Buffers {
+    /// Score so far of each page.
+    score: Vec<Score>,
+    /// Score of the current word on each page; back to zero after each word.
+    word_score: Vec<Score>,
+    /// Pages some word matches.
+    matched: Bits,
+    /// Pages the current word matches.
+    word: Bits,
+    /// Pages a page clause of the current word matches.
+    covered: Bits,
+    /// Pages the current required query matches.
+    required: Bits,
+}
+
+impl Buffers {
+    fn reset(&mut self, pages: usize) {
+        for scores in [&mut self.score, &mut self.word_score] {
+            scores.clear();
+            scores.resize(pages, 0.0);
+        }
+        for bits in [
+            &mut self.matched,
+            &mut self.word,
+            &mut self.covered,
+            &mut self.required,
+        ] {
+            bits.reset(pages);
+        }
+    }
+}
+
+/// Evaluates the plan on one segment, offers its matches to `top`, and returns their number.
+fn segment(
+    plan: &PreparedPlan,
+    reader: &SegmentReader,
+    ord: u32,
+    buffers: &mut Buffers,
+    top: &mut TopPages,
+) -> tantivy::Result<usize> {
+    let pages = reader.max_doc() as usize;
+    buffers.reset(pages);
+    let Buffers {
+        score,
+        word_score,
+        matched,
+        word,
+        covered,
+        required,
+    } = buffers;
+    for (clauses, bonus) in &plan.words {
+        word.clear();
+        covered.clear();
+        for (clause, on_page) in clauses {
+            let mut add = |doc: DocId, s: Score| {
+                if let Some(slot) = word_score.get_mut(doc as usize) {
+                    *slot += s;
+                    word.insert(doc);
+                    if *on_page {
+                        covered.insert(doc);
+                    }
+                }
+            };
+            match clause {
+                Prepared::Term(term, bm25) => each_term_posting(reader, term, bm25, &mut add)?,
+                Prepared::Weight(weight) => weight.for_each(reader, &mut add)?,
+            }
+        }
+        for doc in word.iter() {
+            let i = doc as usize;
+            let mut s = word_score[i];
+            if covered.contains(doc) {
+                s += bonus;
+            }
+            score[i] += s;
+            word_score[i] = 0.0;
+        }
+        matched.union_with(word);
+    }
+    for weight in &plan.musts {
+        required.clear();
+        weight.for_each(reader, &mut |doc, s| {
+            if let Some(slot) = score.get_mut(doc as usize) {
+                *slot += s;
+                required.insert(doc);
+            }
+        })?;
+        matched.intersect_with(required);
+    }
+    for weight in &plan.excluded {
+        weight.for_each_no_score(reader, &mut |docs| {
+            for &doc in docs {
+                matched.remove(doc);
+            }
+        })?;
+    }
+    for weight in &plan.extras {
+        weight.for_each(reader, &mut |doc, s| {
+            if matched.contains(doc) {
+                score[doc as usize] += s;
+            }
+        })?;
+    }
+    let alive = reader.alive_bitset();
+    let mut count = 0;
+    for doc in matched.iter() {
+        if alive.is_some_and(|alive| alive.is_deleted(doc)) {
+            continue;
+        }
+        count += 1;
+        top.offer(score[doc as usize], DocAddress::new(ord, doc));
+    }
+    Ok(count)
+}
+
+/// Calls `add` with each page holding `term` and its BM25 score, decoding the posting list a
+/// block at a time.
+fn each_term_posting(
+    reader: &SegmentReader,
+    term: &Term,
+    bm25: &Bm25Weight,
+    add: &mut impl FnMut(DocId, Score),
+) -> tantivy::Result<()> {
+    let field = term.field();
+    let inverted = reader.inverted_index(field)?;
+    let Some(info) = inverted.get_term_info(term)? else {
+        return Ok(());
+    };
+    let fieldnorms = match reader.fieldnorms_readers().get_field(field)? {
+        Some(fieldnorms) => fieldnorms,
+        None => FieldNormReader::constant(reader.max_doc(), 1),
+    };
+    let mut postings =
+        inverted.read_block_postings_from_terminfo(&info, IndexRecordOption::WithFreqs)?;
+    loop {
+        let docs = postings.docs();
+        if docs.is_empty() {
+            return Ok(());
+        }
+        let freqs = postings.freqs();
+        for (i, &doc) in docs.iter().enumerate() {
+            if doc >= reader.max_doc() {
+                return Ok(());
+            }
+            let freq = freqs.get(i).copied().unwrap_or(1);
+            add(doc, bm25.score(fieldnorms.fieldnorm_id(doc), freq));
+        }
+        postings.advance();
+    }
+}
+
+/// A set of pages of one segment, a bit each.
+#[derive(Default)]
+struct Bits {
+    words: Vec<u64>,
+}
+
+impl Bits {
+    fn reset(&mut self, pages: usize) {
+        self.words.clear();
+        self.words.resize(pages.div_ceil(64), 0);
+    }
+
+    fn clear(&mut self) {
+        self.words.fill(0);
+    }
+
+    fn insert(&mut self, doc: DocId) {
+        if let Some(word) = self.words.get_mut(doc as usize / 64) {
+            *word |= 1 << (doc % 64);
+        }
+    }
+
+    fn remove(&mut self, doc: DocId) {
+        if let Some(word) = self.words.get_mut(doc as usize / 64) {
+            *word &= !(1 << (doc % 64));
+        }
+    }
+
+    fn contains(&self, doc: DocId) -> bool {
+        self.words
+            .get(doc as usize / 64)
+            .is_some_and(|word| word & (1 << (doc % 64)) != 0)
+    }
+
+    fn union_with(&mut self, other: &Bits) {
+        for (a, b) in self.words.iter_mut().zip(&other.words) {
+            *a |= b;
+        }
+    }
+
+    fn intersect_with(&mut self, other: &Bits) {
+        for (a, b) in self.words.iter_mut().zip(&other.words) {
+            *a &= b;
+        }
+    }
+
+    /// The pages in the set, in increasing order.
+    fn iter(&self) -> impl Iterator<Item = DocId> + '_ {
+        self.words.iter().enumerate().flat_map(|(i, &word)| {
+            let base = (i * 64) as DocId;
+            let mut rest = word;
+            std::iter::from_fn(move || {
+                if rest == 0 {
+                    return None;
+                }
+                let bit = rest.trailing_zeros();
+                rest &= rest - 1;
+                Some(base + bit)
+            })
+        })
+    }
+}
+
+/// The best pages offered so far: a buffer cut back to the best `limit` whenever it holds twice
+/// that, so that most pages are turned away by one comparison with the cut-off score.
+struct TopPages {
+    limit: usize,
+    pages: Vec<(Score, DocAddress)>,
+    /// Score of the last page kept at the latest cut: a page must beat it to enter.
+    threshold: Option<Score>,
+}
+
+impl TopPages {
+    fn new(limit: usize) -> TopPages {
+        TopPages {
+            limit,
+            pages: Vec::with_capacity(2 * limit),
+            threshold: None,
+        }
+    }
+
+    /// Offers a page; pages must come in increasing address order, so that a page tying the
+    /// threshold (which has a lower address) is rightly turned away.
+    fn offer(&mut self, score: Score, address: DocAddress) {
+        if self.threshold.is_some_and(|t| score <= t) {
+            return;
+        }
+        self.pages.push((score, address));
+        if self.pages.len() >= 2 * self.limit {
+            self.cut();
+        }
+    }
+
+    fn cut(&mut self) {
+        self.pages.sort_unstable_by(best_first);
+        self.pages.truncate(self.limit);
+        self.threshold = self.pages.last().map(|(score, _)| *score);
+    }
+
+    fn into_sorted(mut self) -> Vec<(Score, DocAddress)> {
+        self.cut();
+        self.pages
+    }
+}
+
+fn best_first(a: &(Score, DocAddress), b: &(Score, DocAddress)) -> std::cmp::Ordering {
+    b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::{Engine, Evaluation, SearchOptions, SearchResults};
+    use std::path::PathBuf;
+    use std::sync::OnceLock;
+
+    /// An index of the embedded corpus, built once.
+    fn engine() -> &'static Engine {
+        static ENGINE: OnceLock<(tempfile::TempDir, Engine)> = OnceLock::new();
+        let (_, engine) = ENGINE.get_or_init(|| {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let corpus = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("corpus");
+            crate::build_index(dir.path(), &[corpus], &Default::default(), &|_| {})
+                .expect("corpus indexes");
+            let engine = Engine::open(dir.path()).expect("index opens");
+            (dir, engine)
+        });
+        engine
+    }
+
+    fn search(query: &str, evaluation: Evaluation) -> Option<SearchResults> {
+        let options = SearchOptions {
+            limit: 20,
+            snippet_chars: 0,
+            ..SearchOptions::default()
+        };
+        engine().search_by(query, &options, evaluation).ok()
+    }
+
+    /// The accumulated search finds the pages tantivy's collectors find, with the same scores
+    /// (up to float rounding) in the same order (up to ties).
+    fn assert_same_as_collectors(query: &str) {
+        let ours = search(query, Evaluation::Accumulate);
+        let theirs = search(query, Evaluation::Collect);
+        let (Some(ours), Some(theirs)) = (ours, theirs) else {
+            let ours = search(query, Evaluation::Accumulate).map(|r| r.total_hits);
+            let theirs = search(query, Evaluation::Collect).map(|r| r.total_hits);
+            assert_eq!(ours, theirs, "`{query}`: both fail or neither");
+            return;
+        };
+        assert_eq!(
+            ours.total_hits, theirs.total_hits,
+            "`{query}`: pages matching"
+        );
+        assert_eq!(ours.hits.len(), theirs.hits.len(), "`{query}`: hits");
+        let close = |a: f32, b: f32| (a - b).abs() <= 1e-4 * a.abs().max(1.0);
+        let last = theirs.hits.last().map_or(0.0, |h| h.score);
+        for (a, b) in ours.hits.iter().zip(&theirs.hits) {
+            assert!(close(a.score, b.score), "`{query}`: {a:?} vs {b:?}");
+            // Another page only where two scores tie, or at the cut-off.
+            if (a.doc.as_str(), a.page) != (b.doc.as_str(), b.page) && !close(a.score, last) {
+                let tied = theirs
+                    .hits
+                    .iter()
+                    .any(|h| (h.doc.as_str(), h.page) == (a.doc.as_str(), a.page));
+                assert!(tied, "`{query}`: {a:?} is not among the collectors' hits");
+            }
+        }
+    }
+
+    fn planned(query: &str) -> bool {
+        let engine = engine();
+        let inner = &*engine.inner;
+        let searcher = inner.reader.searcher();
+        let builder = crate::search::rank::QueryBuilder {
+            analyzer: &inner.analyzer,
+            fields: &inner.fields,
+            searcher: &searcher,
+        };
+        let parsed = crate::search::parse_query(query).expect("parses");
+        builder.compile(&parsed, &[]).plan.is_some()
+    }
+
+    #[test]
+    fn accumulating_ranks_the_public_queries_as_the_collectors_do() {
+        let queries = std::fs::read_to_string(
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/queries.tsv"),
+        )
+        .expect("queries.tsv");
+        let mut checked = 0;
+        for line in queries.lines().skip(1) {
+            let Some(query) = line.split('\t').next().filter(|q| !q.is_empty()) else {
+                continue;
+            };
+            assert!(planned(query), "`{query}` runs through a plan");
+            assert_same_as_collectors(query);
+            checked += 1;
+        }
+        assert!(checked >= 50, "{checked} queries");
+        // Filters, required and excluded words, groups, typos, phrases, stop words alone.
+        for query in [
+            "radikalisering year:2019",
+            "radikalisering -year:2018 -doc:evaluering-2017-2020",
+            "mentor +forældre -skole",
+            "mentor (netværk kommune) \"en elev\"",
+            "radikaliserng",
+            "kind:evaluering indsats",
+            "og i det",
+            "handlingsplan 2019",
+            "SSP-konsulent",
+        ] {
+            assert!(planned(query), "`{query}` runs through a plan");
+            assert_same_as_collectors(query);
+        }
+        // Boolean operators at the top run through the collectors.
+        assert!(!planned("mentor AND netværk"));
+        assert_same_as_collectors("mentor OR netværk");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(48))]
+        #[test]
+        fn accumulating_ranks_any_query_as_the_collectors_do(
+            words in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "mentor", "forældre", "foraeldre", "radikalisering", "kommune", "-skole",
+                    "+netværk", "\"en elev\"", "(indsats rådgivning)", "year:2019", "-year:2018",
+                    "kind:evaluering", "doc:aarsrapport-2019", "bekymringskompas", "og",
+                    "handlingsplaner", "2018", "OR", "ekstremisme", "radikaliserng", "Aarhus",
+                ]),
+                1..6,
+            )
+        ) {
+            assert_same_as_collectors(&words.join(" "));
+        }
+    }
+
+    #[test]
+    fn bits_hold_what_is_inserted_in_order() {
+        let mut bits = Bits::default();
+        bits.reset(200);
+        for doc in [199, 0, 64, 63, 130] {
+            bits.insert(doc);
+        }
+        bits.remove(130);
+        bits.insert(500); // outside the segment: ignored
+        assert_eq!(bits.iter().collect::<Vec<_>>(), [0, 63, 64, 199]);
+        assert!(bits.contains(63) && !bits.contains(130) && !bits.contains(500));
+        let mut other = Bits::default();
+        other.reset(200);
+        other.insert(64);
+        other.insert(100);
+        let mut both = Bits {
+            words: bits.words.clone(),
+        };
+        both.intersect_with(&other);
+        assert_eq!(both.iter().collect::<Vec<_>>(), [64]);
+        bits.union_with(&other);
+        assert_eq!(bits.iter().collect::<Vec<_>>(), [0, 63, 64, 100, 199]);
+    }
+
+    #[test]
+    fn top_pages_keeps_the_best_and_breaks_ties_by_address() {
+        let mut top = TopPages::new(3);
+        let scores = [1.0, 5.0, 3.0, 5.0, 0.5, 4.0, 3.0, 9.0, 4.0, 5.0];
+        for (doc, score) in scores.iter().enumerate() {
+            top.offer(*score, DocAddress::new(0, doc as DocId));
+        }
+        let best: Vec<(Score, DocId)> = top
+            .into_sorted()
+            .into_iter()
+            .map(|(s, a)| (s, a.doc_id))
+            .collect();
+        assert_eq!(best, [(9.0, 7), (5.0, 1), (5.0, 3)]);
+    }
+}
