@@ -186,20 +186,19 @@ fn segment(
         word.clear();
         covered.clear();
         for (clause, on_page) in clauses {
-            let mut add = |doc: DocId, s: Score| {
-                if let Some(slot) = word_score.get_mut(doc as usize) {
-                    *slot += s;
-                    word.insert(doc);
-                    if *on_page {
-                        covered.insert(doc);
-                    }
-                }
-            };
+            // A page clause marks the pages it covers; they join the word's pages below.
+            let marked = if *on_page { &mut *covered } else { &mut *word };
             match clause {
-                Prepared::Term(term, bm25) => each_term_posting(reader, term, bm25, &mut add)?,
-                Prepared::Weight(weight) => weight.for_each(reader, &mut add)?,
+                Prepared::Term(term, bm25) => add_term(reader, term, bm25, word_score, marked)?,
+                Prepared::Weight(weight) => weight.for_each(reader, &mut |doc, s| {
+                    if let Some(slot) = word_score.get_mut(doc as usize) {
+                        *slot += s;
+                        marked.insert(doc);
+                    }
+                })?,
             }
         }
+        word.union_with(covered);
         for doc in word.iter() {
             let i = doc as usize;
             let mut s = word_score[i];
@@ -247,13 +246,14 @@ fn segment(
     Ok(count)
 }
 
-/// Calls `add` with each page holding `term` and its BM25 score, decoding the posting list a
-/// block at a time.
-fn each_term_posting(
+/// Adds the BM25 score of `term` to each page holding it and marks the page, decoding the
+/// posting list a block at a time.
+fn add_term(
     reader: &SegmentReader,
     term: &Term,
     bm25: &Bm25Weight,
-    add: &mut impl FnMut(DocId, Score),
+    scores: &mut [Score],
+    marked: &mut Bits,
 ) -> tantivy::Result<()> {
     let field = term.field();
     let inverted = reader.inverted_index(field)?;
@@ -272,12 +272,20 @@ fn each_term_posting(
             return Ok(());
         }
         let freqs = postings.freqs();
-        for (i, &doc) in docs.iter().enumerate() {
-            if doc >= reader.max_doc() {
-                return Ok(());
+        // A page past the segment (a corrupt posting list) is skipped.
+        let mut add = |doc: DocId, freq: u32| {
+            if let Some(slot) = scores.get_mut(doc as usize) {
+                *slot += bm25.score(fieldnorms.fieldnorm_id(doc), freq);
+                marked.insert(doc);
             }
-            let freq = freqs.get(i).copied().unwrap_or(1);
-            add(doc, bm25.score(fieldnorms.fieldnorm_id(doc), freq));
+        };
+        if freqs.len() >= docs.len() {
+            docs.iter()
+                .zip(freqs)
+                .for_each(|(&doc, &freq)| add(doc, freq));
+        } else {
+            // A field indexed without frequencies: each page holds the term once.
+            docs.iter().for_each(|&doc| add(doc, 1));
         }
         postings.advance();
     }
@@ -299,6 +307,7 @@ impl Bits {
         self.words.fill(0);
     }
 
+    #[inline]
     fn insert(&mut self, doc: DocId) {
         if let Some(word) = self.words.get_mut(doc as usize / 64) {
             *word |= 1 << (doc % 64);
