@@ -86,7 +86,8 @@ fn snippet_with(
     memo: &mut Memo<'_>,
 ) -> Snippet {
     let max_chars = max_chars.max(20);
-    let mut words: Vec<PageWord> = Vec::new();
+    // Some six bytes a word, on a page of running text.
+    let mut words: Vec<PageWord> = Vec::with_capacity(text.len() / 6 + 1);
     for span in normalize::word_spans(text) {
         let id = match filter.check(text, span) {
             Check::Dropped => continue,
@@ -107,7 +108,8 @@ fn snippet_with(
         });
     }
     // Phrases first: a phrase lights up only where its words stand in order.
-    let mut phrase_word: Vec<Option<usize>> = vec![None; words.len()];
+    let has_phrase = terms.items.iter().any(|item| item.phrase.len() >= 2);
+    let mut phrase_word: Vec<Option<usize>> = vec![None; if has_phrase { words.len() } else { 0 }];
     for (item, item_terms) in terms.items.iter().enumerate() {
         let n = item_terms.phrase.len();
         if n < 2 || n > words.len() {
@@ -129,10 +131,11 @@ fn snippet_with(
         }
     }
     let mut matches: Vec<Match> = Vec::new();
-    for (word, phrase_item) in words.iter().zip(&phrase_word) {
+    for (i, word) in words.iter().enumerate() {
         if word.id.is_none() {
             continue;
         }
+        let phrase_item = phrase_word.get(i).copied().flatten();
         let item = phrase_item.or_else(|| {
             (0..terms.items.len()).find(|&item| {
                 terms.items[item].phrase.len() < 2 && memo.matches(word.id, Target::Item(item))
@@ -456,7 +459,7 @@ enum Target {
 struct Memo<'a> {
     terms: &'a HighlightTerms,
     /// Id of each distinct word.
-    by_text: std::collections::HashMap<String, usize>,
+    by_text: foldhash::HashMap<String, usize>,
     /// Per distinct word: the word, its lazily computed forms, and results by target slot.
     distinct: Vec<(String, WordForms, Vec<Option<bool>>)>,
     /// Slot of each target: items first, then phrase words.
@@ -474,7 +477,7 @@ impl<'a> Memo<'a> {
         }
         Memo {
             terms,
-            by_text: std::collections::HashMap::new(),
+            by_text: foldhash::HashMap::default(),
             distinct: Vec::new(),
             part_offsets,
             slots,
@@ -578,8 +581,9 @@ fn matches_item(word: &str, forms: &mut WordForms, item: &ItemTerms) -> bool {
 /// Byte range `[from, to)` spanning the best group of matches, or `(0, 0)` without matches.
 fn best_window(matches: &[Match], max_chars: usize) -> (usize, usize) {
     let mut best: Option<(usize, usize, (usize, usize))> = None;
+    let mut items: Vec<usize> = Vec::new();
     for i in 0..matches.len() {
-        let mut items: Vec<usize> = Vec::new();
+        items.clear();
         let mut j = i;
         while j < matches.len() && matches[j].end.saturating_sub(matches[i].start) <= max_chars {
             if matches[j].content && !items.contains(&matches[j].item) {
