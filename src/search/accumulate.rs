@@ -23,8 +23,9 @@
 //! through tantivy's collectors.
 
 use tantivy::fieldnorm::FieldNormReader;
-use tantivy::query::{Bm25Weight, EnableScoring, Query, Weight};
-use tantivy::schema::IndexRecordOption;
+use tantivy::postings::TermInfo;
+use tantivy::query::{Bm25StatisticsProvider, Bm25Weight, EnableScoring, Query, Weight};
+use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader, Term};
 
 /// A ranked query as a flat sum: what [`top_pages`] evaluates.
@@ -68,9 +69,10 @@ pub enum ClauseSource {
     Query(Box<dyn Query>),
 }
 
-/// A clause ready to run: its BM25 weight or its tantivy weight.
+/// A clause ready to run: a term's BM25 weight and where its posting list lies in each segment,
+/// or a tantivy weight.
 enum Prepared {
-    Term(Term, Bm25Weight),
+    Term(Field, Bm25Weight, Vec<Option<TermInfo>>),
     Weight(Box<dyn Weight>),
 }
 
@@ -112,10 +114,21 @@ fn prepare(searcher: &Searcher, plan: &Plan) -> tantivy::Result<PreparedPlan> {
         let mut clauses = Vec::with_capacity(word.clauses.len());
         for clause in &word.clauses {
             let prepared = match &clause.source {
-                ClauseSource::Term(term, boost) => Prepared::Term(
-                    term.clone(),
-                    Bm25Weight::for_terms(searcher, std::slice::from_ref(term))?.boost_by(*boost),
-                ),
+                ClauseSource::Term(term, boost) => {
+                    // Each segment's dictionary is read once for the term: its posting list,
+                    // and its document frequency for BM25.
+                    let infos = searcher
+                        .segment_readers()
+                        .iter()
+                        .map(|reader| {
+                            Ok(reader.inverted_index(term.field())?.get_term_info(term)?)
+                        })
+                        .collect::<tantivy::Result<Vec<_>>>()?;
+                    let doc_freq = infos.iter().flatten().map(|i| u64::from(i.doc_freq)).sum();
+                    let statistics = KnownDocFreq { searcher, doc_freq };
+                    let bm25 = Bm25Weight::for_terms(&statistics, std::slice::from_ref(term))?;
+                    Prepared::Term(term.field(), bm25.boost_by(*boost), infos)
+                }
                 ClauseSource::Query(query) => Prepared::Weight(query.weight(scoring)?),
             };
             clauses.push((prepared, clause.on_page));
@@ -128,6 +141,27 @@ fn prepare(searcher: &Searcher, plan: &Plan) -> tantivy::Result<PreparedPlan> {
         excluded: weights(&plan.excluded)?,
         extras: weights(&plan.extras)?,
     })
+}
+
+/// The searcher's statistics, with the document frequency of the one term asked about already
+/// summed from its segments.
+struct KnownDocFreq<'a> {
+    searcher: &'a Searcher,
+    doc_freq: u64,
+}
+
+impl Bm25StatisticsProvider for KnownDocFreq<'_> {
+    fn total_num_tokens(&self, field: Field) -> tantivy::Result<u64> {
+        self.searcher.total_num_tokens(field)
+    }
+
+    fn total_num_docs(&self) -> tantivy::Result<u64> {
+        self.searcher.total_num_docs()
+    }
+
+    fn doc_freq(&self, _term: &Term) -> tantivy::Result<u64> {
+        Ok(self.doc_freq)
+    }
 }
 
 /// Per-page arrays, reused from one segment to the next.
@@ -189,7 +223,11 @@ fn segment(
             // A page clause marks the pages it covers; they join the word's pages below.
             let marked = if *on_page { &mut *covered } else { &mut *word };
             match clause {
-                Prepared::Term(term, bm25) => add_term(reader, term, bm25, word_score, marked)?,
+                Prepared::Term(field, bm25, infos) => {
+                    if let Some(Some(info)) = infos.get(ord as usize) {
+                        add_term(reader, *field, info, bm25, word_score, marked)?;
+                    }
+                }
                 Prepared::Weight(weight) => weight.for_each(reader, &mut |doc, s| {
                     if let Some(slot) = word_score.get_mut(doc as usize) {
                         *slot += s;
@@ -250,22 +288,19 @@ fn segment(
 /// posting list a block at a time.
 fn add_term(
     reader: &SegmentReader,
-    term: &Term,
+    field: Field,
+    info: &TermInfo,
     bm25: &Bm25Weight,
     scores: &mut [Score],
     marked: &mut Bits,
 ) -> tantivy::Result<()> {
-    let field = term.field();
     let inverted = reader.inverted_index(field)?;
-    let Some(info) = inverted.get_term_info(term)? else {
-        return Ok(());
-    };
     let fieldnorms = match reader.fieldnorms_readers().get_field(field)? {
         Some(fieldnorms) => fieldnorms,
         None => FieldNormReader::constant(reader.max_doc(), 1),
     };
     let mut postings =
-        inverted.read_block_postings_from_terminfo(&info, IndexRecordOption::WithFreqs)?;
+        inverted.read_block_postings_from_terminfo(info, IndexRecordOption::WithFreqs)?;
     loop {
         let docs = postings.docs();
         if docs.is_empty() {
