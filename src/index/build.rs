@@ -1060,10 +1060,10 @@ fn create_fresh(index_dir: &Path) -> Result<Index> {
         .create_in_dir(index_dir)?)
 }
 
-/// Size of a compressed block of stored pages. A hit's snippet needs its page's text, and
-/// reading one page decompresses its whole block: tantivy's default of 16 KiB holds four or five
-/// pages, so a search showing ten hits decompressed some fifty pages. Blocks of about one page
-/// cut that to the pages shown, for a store a few percent larger.
+/// Size of a block of stored pages. A hit's snippet needs its page's text, and reading one page
+/// reads its whole block: tantivy's default of 16 KiB holds four or five pages, so a search
+/// showing ten hits read (and, while the store was compressed, decompressed) some fifty pages.
+/// Blocks of about one page cut that to the pages shown.
 const DOCSTORE_BLOCK_BYTES: usize = 4096;
 
 /// Stored pages are not compressed. Every hit shown reads its page, and decompressing it with

@@ -15,6 +15,11 @@
 //! two-word phrase), scored on the best pages only ([`rescore`]). A four-digit year in the query
 //! boosts pages of that year.
 //!
+//! Beside the tantivy query, a query whose top level is words side by side (nearly all) is also
+//! written as a flat [`Plan`], which [`super::accumulate`] scores a clause at a time, much
+//! faster. The tantivy query stays for `AND`/`OR` at the top, and as the reference the plan is
+//! tested against: a clause added to one must be added to the other.
+//!
 //! The module also collects [`HighlightTerms`]: every term a page word may match, so the snippet
 //! engine highlights exactly what the query matched.
 
