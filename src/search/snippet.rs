@@ -330,6 +330,9 @@ impl<'a> Prefilter<'a> {
         // fuzzy key wants the whole word.
         let whole = !self.anchors.fuzzy.is_empty();
         let ascii = raw.is_ascii();
+        if ascii && !whole && raw.len() <= normalize::MAX_WORD_BYTES {
+            return self.check_ascii_key(raw, span);
+        }
         let mut folder = Folder::default();
         let mut lower = true;
         if ascii {
@@ -377,12 +380,7 @@ impl<'a> Prefilter<'a> {
         {
             return candidate;
         }
-        // Only occurrences starting inside this word can lie inside it.
-        let first = self.infixes.partition_point(|(from, _)| *from < span.start);
-        let inside = self.infixes[first..]
-            .iter()
-            .take_while(|(from, _)| *from < span.end)
-            .any(|&(from, to)| to <= span.end && span.end - span.start > to - from);
+        let inside = self.holds_infix(span);
         let folded = &folder.folded[..folder.folded_len];
         let near = self.anchors.fuzzy.iter().any(|(pairs, kept)| {
             let held = pairs
@@ -396,6 +394,54 @@ impl<'a> Prefilter<'a> {
         } else {
             Check::NoMatch
         }
+    }
+}
+
+impl Prefilter<'_> {
+    /// [`Prefilter::check`] of an ASCII word of at most [`normalize::MAX_WORD_BYTES`] bytes when
+    /// no fuzzy key needs its whole folded form: only its first [`KEY_BYTES`] kept bytes are
+    /// folded, as [`Folder`] would.
+    fn check_ascii_key(&self, raw: &str, span: normalize::Span) -> Check {
+        let bytes = raw.as_bytes();
+        let mut key = 0u64;
+        let mut kept = 0;
+        let mut last = 0u8;
+        for &byte in bytes {
+            let b = byte.to_ascii_lowercase();
+            if (last == b'a' && (b == b'a' || b == b'e')) || (last == b'o' && b == b'e') {
+                continue;
+            }
+            key |= u64::from(b) << (8 * kept);
+            kept += 1;
+            last = b;
+            if kept == KEY_BYTES {
+                break;
+            }
+        }
+        let (from, to) = self.anchors.by_first_byte[(key & 0xff) as usize];
+        let anchored = self.anchors.prefixes[usize::from(from)..usize::from(to)]
+            .iter()
+            .any(|&(bytes, mask)| key & mask == bytes);
+        let inside = !anchored && self.holds_infix(span);
+        if !anchored && !inside {
+            return Check::NoMatch;
+        }
+        if bytes.iter().any(u8::is_ascii_uppercase) {
+            Check::Candidate
+        } else {
+            Check::Normal
+        }
+    }
+
+    /// Whether a compound part found in the page lies inside the word at `span` (and is not all
+    /// of it).
+    fn holds_infix(&self, span: normalize::Span) -> bool {
+        // Only occurrences starting inside this word can lie inside it.
+        let first = self.infixes.partition_point(|(from, _)| *from < span.start);
+        self.infixes[first..]
+            .iter()
+            .take_while(|(from, _)| *from < span.end)
+            .any(|&(from, to)| to <= span.end && span.end - span.start > to - from)
     }
 }
 
