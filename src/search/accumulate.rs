@@ -420,14 +420,22 @@ impl TopPages {
         }
     }
 
+    /// Keeps the best `limit` pages (in no order) and raises the threshold to the worst of them.
     fn cut(&mut self) {
-        self.pages.sort_unstable_by(best_first);
-        self.pages.truncate(self.limit);
-        self.threshold = self.pages.last().map(|(score, _)| *score);
+        if self.pages.len() > self.limit {
+            self.pages.select_nth_unstable_by(self.limit - 1, best_first);
+            self.pages.truncate(self.limit);
+        }
+        self.threshold = self
+            .pages
+            .iter()
+            .map(|(score, _)| *score)
+            .min_by(f32::total_cmp);
     }
 
     fn into_sorted(mut self) -> Vec<(Score, DocAddress)> {
         self.cut();
+        self.pages.sort_unstable_by(best_first);
         self.pages
     }
 }
