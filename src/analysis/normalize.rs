@@ -73,7 +73,15 @@ impl Iterator for WordSpans<'_> {
     type Item = Span;
 
     fn next(&mut self) -> Option<Span> {
-        // Skip to the first letter or digit.
+        // Skip to the first letter or digit; ASCII separators a byte at a time.
+        let bytes = self.text.as_bytes();
+        while let Some(&b) = bytes.get(self.pos) {
+            if b.is_ascii() && !b.is_ascii_alphanumeric() {
+                self.pos += 1;
+            } else {
+                break;
+            }
+        }
         let (first, first_len) = loop {
             let (c, len) = self.char_at(self.pos)?;
             if c.is_alphanumeric() {
@@ -89,7 +97,6 @@ impl Iterator for WordSpans<'_> {
         self.pos = span.end;
         // The last character of the word's text so far (an apostrophe counts as `'`).
         let mut prev = first;
-        let bytes = self.text.as_bytes();
         loop {
             // The common case first: a run of ASCII letters and digits.
             let run = bytes.get(self.pos..).map_or(0, |rest| {
@@ -101,6 +108,15 @@ impl Iterator for WordSpans<'_> {
                 self.pos += run;
                 span.end = self.pos;
                 prev = char::from(bytes[self.pos - 1]);
+            }
+            // An ASCII separator that never joins (space, most punctuation) ends the word.
+            if let Some(&b) = bytes.get(self.pos)
+                && b.is_ascii()
+                && !b.is_ascii_alphanumeric()
+                && !matches!(b, b'.' | b',' | b'\'')
+            {
+                self.pos += 1;
+                break;
             }
             let Some((c, len)) = self.char_at(self.pos) else {
                 break;
