@@ -57,6 +57,32 @@ pub struct WordSpans<'a> {
     pos: usize,
 }
 
+/// Which bytes are ASCII letters and digits.
+static ASCII_ALPHANUMERIC: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    table
+};
+
+/// Whether `c` is a letter or digit ([`char::is_alphanumeric`]), answered without Unicode
+/// tables for ASCII and for the Latin-1 letters (`æ`, `ø`, `å`, `é`…), which are all of a Danish
+/// page but a few characters.
+#[inline]
+fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else if ('\u{C0}'..='\u{FF}').contains(&c) {
+        // Every Latin-1 character from `À` to `ÿ` is a letter but `×` and `÷`.
+        c != '\u{D7}' && c != '\u{F7}'
+    } else {
+        c.is_alphanumeric()
+    }
+}
+
 impl WordSpans<'_> {
     /// The character at byte `at` and its length, if any.
     fn char_at(&self, at: usize) -> Option<(char, usize)> {
@@ -84,7 +110,7 @@ impl Iterator for WordSpans<'_> {
         }
         let (first, first_len) = loop {
             let (c, len) = self.char_at(self.pos)?;
-            if c.is_alphanumeric() {
+            if is_word_char(c) {
                 break (c, len);
             }
             self.pos += len;
@@ -99,13 +125,14 @@ impl Iterator for WordSpans<'_> {
         let mut prev = first;
         loop {
             // The common case first: a run of ASCII letters and digits.
-            let run = bytes.get(self.pos..).map_or(0, |rest| {
-                rest.iter()
-                    .take_while(|b| b.is_ascii_alphanumeric())
-                    .count()
-            });
-            if run > 0 {
-                self.pos += run;
+            let run_start = self.pos;
+            while bytes
+                .get(self.pos)
+                .is_some_and(|&b| ASCII_ALPHANUMERIC[usize::from(b)])
+            {
+                self.pos += 1;
+            }
+            if self.pos > run_start {
                 span.end = self.pos;
                 prev = char::from(bytes[self.pos - 1]);
             }
@@ -121,7 +148,7 @@ impl Iterator for WordSpans<'_> {
             let Some((c, len)) = self.char_at(self.pos) else {
                 break;
             };
-            if c.is_alphanumeric() {
+            if is_word_char(c) {
                 self.pos += len;
                 span.end = self.pos;
                 prev = c;
@@ -325,6 +352,13 @@ mod tests {
                 (!text.is_empty() && text.len() <= MAX_WORD_BYTES).then_some((start, end, text))
             })
             .collect()
+    }
+
+    #[test]
+    fn the_quick_letter_test_agrees_with_unicode_on_every_character() {
+        for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            assert_eq!(is_word_char(c), c.is_alphanumeric(), "{c:?}");
+        }
     }
 
     proptest::proptest! {

@@ -423,7 +423,8 @@ impl TopPages {
     /// Keeps the best `limit` pages (in no order) and raises the threshold to the worst of them.
     fn cut(&mut self) {
         if self.pages.len() > self.limit {
-            self.pages.select_nth_unstable_by(self.limit - 1, best_first);
+            self.pages
+                .select_nth_unstable_by(self.limit - 1, best_first);
             self.pages.truncate(self.limit);
         }
         self.threshold = self

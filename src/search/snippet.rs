@@ -198,6 +198,8 @@ struct Prefilter<'a> {
     anchors: &'a Anchors,
     /// Byte ranges of compound parts found in the lower-cased page, sorted by start.
     infixes: Vec<(usize, usize)>,
+    /// Index in `infixes` of the first occurrence not before the last word checked.
+    infix_cursor: std::cell::Cell<usize>,
 }
 
 /// What the [`Prefilter`] compares page words with, worked out once per query.
@@ -316,7 +318,11 @@ impl<'a> Prefilter<'a> {
             }
             infixes.sort_unstable();
         }
-        Prefilter { anchors, infixes }
+        Prefilter {
+            anchors,
+            infixes,
+            infix_cursor: std::cell::Cell::new(0),
+        }
     }
 
     fn check(&self, text: &str, span: normalize::Span) -> Check {
@@ -422,8 +428,7 @@ impl Prefilter<'_> {
         let anchored = self.anchors.prefixes[usize::from(from)..usize::from(to)]
             .iter()
             .any(|&(bytes, mask)| key & mask == bytes);
-        let inside = !anchored && self.holds_infix(span);
-        if !anchored && !inside {
+        if !anchored && !self.holds_infix(span) {
             return Check::NoMatch;
         }
         if bytes.iter().any(u8::is_ascii_uppercase) {
@@ -436,8 +441,28 @@ impl Prefilter<'_> {
     /// Whether a compound part found in the page lies inside the word at `span` (and is not all
     /// of it).
     fn holds_infix(&self, span: normalize::Span) -> bool {
-        // Only occurrences starting inside this word can lie inside it.
-        let first = self.infixes.partition_point(|(from, _)| *from < span.start);
+        if self.infixes.is_empty() {
+            return false;
+        }
+        // Only occurrences starting inside this word can lie inside it. Words are checked in
+        // page order, so the first such occurrence is found by moving on from the last word's.
+        let mut first = self.infix_cursor.get();
+        if first > 0
+            && self
+                .infixes
+                .get(first - 1)
+                .is_some_and(|(from, _)| *from >= span.start)
+        {
+            first = self.infixes.partition_point(|(from, _)| *from < span.start);
+        }
+        while self
+            .infixes
+            .get(first)
+            .is_some_and(|(from, _)| *from < span.start)
+        {
+            first += 1;
+        }
+        self.infix_cursor.set(first);
         self.infixes[first..]
             .iter()
             .take_while(|(from, _)| *from < span.end)
