@@ -46,6 +46,19 @@ pub fn word_spans(text: &str) -> WordSpans<'_> {
     WordSpans { text, pos: 0 }
 }
 
+/// The words of `text` from byte `start` on: [`word_spans`] of the rest of the text, for a
+/// caller that scanned the words before `start` itself. A word starting at `start` gets the span
+/// it has in `word_spans(text)`; `start` must not fall inside a word. Nothing when `start` is not
+/// a character boundary.
+pub fn word_spans_from(text: &str, start: usize) -> WordSpans<'_> {
+    let pos = if text.is_char_boundary(start) {
+        start
+    } else {
+        text.len()
+    };
+    WordSpans { text, pos }
+}
+
 /// Iterator over the [`Span`]s of a text; see [`word_spans`].
 ///
 /// It walks bytes and decodes a character only where a byte is not ASCII: most of a Danish page
@@ -84,6 +97,12 @@ fn is_word_char(c: char) -> bool {
 }
 
 impl WordSpans<'_> {
+    /// Byte offset where the next word is looked for: just past the last word returned and the
+    /// character after it.
+    pub fn offset(&self) -> usize {
+        self.pos
+    }
+
     /// The character at byte `at` and its length, if any.
     fn char_at(&self, at: usize) -> Option<(char, usize)> {
         let byte = *self.text.as_bytes().get(at)?;

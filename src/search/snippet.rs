@@ -86,27 +86,7 @@ fn snippet_with(
     memo: &mut Memo<'_>,
 ) -> Snippet {
     let max_chars = max_chars.max(20);
-    // Some six bytes a word, on a page of running text.
-    let mut words: Vec<PageWord> = Vec::with_capacity(text.len() / 6 + 1);
-    for span in normalize::word_spans(text) {
-        let id = match filter.check(text, span) {
-            Check::Dropped => continue,
-            Check::NoMatch => None,
-            Check::Normal => match text.get(span.start..span.end) {
-                Some(word) => Some(memo.intern(word)),
-                None => continue,
-            },
-            Check::Candidate => match normalize::normalize_span(text, span) {
-                Some(normalised) => Some(memo.intern(&normalised)),
-                None => continue,
-            },
-        };
-        words.push(PageWord {
-            start: span.start,
-            end: span.end,
-            id,
-        });
-    }
+    let words = page_words(text, filter, memo);
     // Phrases first: a phrase lights up only where its words stand in order.
     let has_phrase = terms.items.iter().any(|item| item.phrase.len() >= 2);
     let mut phrase_word: Vec<Option<usize>> = vec![None; if has_phrase { words.len() } else { 0 }];
@@ -153,6 +133,104 @@ fn snippet_with(
     let (from, to) = best_window(&matches, max_chars);
     let (start, end) = widen(text, &words, from, to, max_chars);
     render(text, start, end, &matches)
+}
+
+/// The words of the page ([`normalize::word_spans`]), each with its [`Memo`] id when the
+/// prefilter lets it through.
+///
+/// Most words of a page are runs of ASCII letters and digits ended by a space or punctuation
+/// that cannot join two words. Those are split and keyed in one pass over their bytes
+/// ([`Prefilter::check_key`]); any other word (non-ASCII letters, a `.`, `,` or apostrophe after
+/// it) and any non-ASCII separator go through [`normalize::word_spans`] from where they start,
+/// which gives the same spans as a scan from the start of the page. The test
+/// `the_prefilter_never_changes_a_snippet` compares the result with the unfiltered path.
+fn page_words(text: &str, filter: &Prefilter<'_>, memo: &mut Memo<'_>) -> Vec<PageWord> {
+    // Some six bytes a word, on a page of running text.
+    let mut words: Vec<PageWord> = Vec::with_capacity(text.len() / 6 + 1);
+    let bytes = text.as_bytes();
+    let quick = filter.keys_suffice();
+    let mut pos = 0;
+    while let Some(&b) = bytes.get(pos) {
+        if b.is_ascii() && !b.is_ascii_alphanumeric() {
+            pos += 1;
+            continue;
+        }
+        if quick && (b.is_ascii_alphanumeric() || small_aeoeaa(bytes, pos).is_some()) {
+            // A run of ASCII letters and digits and `æ`, `ø`, `å`.
+            let start = pos;
+            let mut upper = false;
+            let mut last_digit = false;
+            loop {
+                match bytes.get(pos) {
+                    Some(&c) if c.is_ascii_alphanumeric() => {
+                        upper |= c.is_ascii_uppercase();
+                        last_digit = c.is_ascii_digit();
+                        pos += 1;
+                    }
+                    _ if small_aeoeaa(bytes, pos).is_some() => {
+                        last_digit = false;
+                        pos += 2;
+                    }
+                    _ => break,
+                }
+            }
+            // The word ends here unless a letter, a soft hyphen, an apostrophe or a separator
+            // between two digits carries it on.
+            let ends = match bytes.get(pos) {
+                None => true,
+                Some(b'.' | b',') => {
+                    !(last_digit && bytes.get(pos + 1).is_some_and(u8::is_ascii_digit))
+                }
+                Some(b'\'') => false,
+                Some(&n) => n.is_ascii(),
+            };
+            if ends {
+                if pos - start > normalize::MAX_WORD_BYTES {
+                    continue;
+                }
+                let span = normalize::Span {
+                    start,
+                    end: pos,
+                    joined: false,
+                };
+                let id = match filter.check_run(bytes, upper, span) {
+                    Check::NoMatch => None,
+                    Check::Normal => text.get(start..pos).map(|word| memo.intern(word)),
+                    _ => normalize::normalize_span(text, span).map(|word| memo.intern(&word)),
+                };
+                words.push(PageWord {
+                    start,
+                    end: pos,
+                    id,
+                });
+                continue;
+            }
+            pos = start;
+        }
+        let mut spans = normalize::word_spans_from(text, pos);
+        let Some(span) = spans.next() else {
+            break;
+        };
+        pos = spans.offset();
+        let id = match filter.check(text, span) {
+            Check::Dropped => continue,
+            Check::NoMatch => None,
+            Check::Normal => match text.get(span.start..span.end) {
+                Some(word) => Some(memo.intern(word)),
+                None => continue,
+            },
+            Check::Candidate => match normalize::normalize_span(text, span) {
+                Some(normalised) => Some(memo.intern(&normalised)),
+                None => continue,
+            },
+        };
+        words.push(PageWord {
+            start: span.start,
+            end: span.end,
+            id,
+        });
+    }
+    words
 }
 
 /// A word of the page: where it stands and, when it may match, its distinct-word id in the
@@ -336,9 +414,6 @@ impl<'a> Prefilter<'a> {
         // fuzzy key wants the whole word.
         let whole = !self.anchors.fuzzy.is_empty();
         let ascii = raw.is_ascii();
-        if ascii && !whole && raw.len() <= normalize::MAX_WORD_BYTES {
-            return self.check_ascii_key(raw, span);
-        }
         let mut folder = Folder::default();
         let mut lower = true;
         if ascii {
@@ -404,34 +479,48 @@ impl<'a> Prefilter<'a> {
 }
 
 impl Prefilter<'_> {
-    /// [`Prefilter::check`] of an ASCII word of at most [`normalize::MAX_WORD_BYTES`] bytes when
-    /// no fuzzy key needs its whole folded form: only its first [`KEY_BYTES`] kept bytes are
-    /// folded, as [`Folder`] would.
-    fn check_ascii_key(&self, raw: &str, span: normalize::Span) -> Check {
-        let bytes = raw.as_bytes();
-        let mut key = 0u64;
-        let mut kept = 0;
-        let mut last = 0u8;
-        for &byte in bytes {
-            let b = byte.to_ascii_lowercase();
-            if (last == b'a' && (b == b'a' || b == b'e')) || (last == b'o' && b == b'e') {
-                continue;
+    /// Whether a word's first [`KEY_BYTES`] folded bytes are all [`Prefilter::check_key`] needs:
+    /// the filter is on and no fuzzy key wants whole words.
+    fn keys_suffice(&self) -> bool {
+        !self.anchors.off && self.anchors.fuzzy.is_empty()
+    }
+
+    /// [`Prefilter::check`] of a word of ASCII letters and digits and `æ`, `ø`, `å`, at most
+    /// [`normalize::MAX_WORD_BYTES`] long and not joined (`bytes[span.start..span.end]`), when
+    /// [`Prefilter::keys_suffice`]; `upper` says whether it has an upper-case letter. Its key
+    /// (first [`KEY_BYTES`] bytes lower-cased and folded, as [`Folder`] does) is worked out only
+    /// when some anchor starts with its first folded letter.
+    fn check_run(&self, bytes: &[u8], upper: bool, span: normalize::Span) -> Check {
+        let word = bytes.get(span.start..span.end).unwrap_or_default();
+        let first = match word.first() {
+            Some(&b) if b.is_ascii() => b.to_ascii_lowercase(),
+            // `æ` and `å` fold to words starting with `a`, `ø` to `o`.
+            _ => match small_aeoeaa(word, 0) {
+                Some(b"oe") => b'o',
+                _ => b'a',
+            },
+        };
+        let (from, to) = self.anchors.by_first_byte[usize::from(first)];
+        let anchored = from < to && {
+            let mut folder = KeyFolder::default();
+            let mut at = 0;
+            while at < word.len() && folder.kept < KEY_BYTES {
+                if let Some(pair) = small_aeoeaa(word, at) {
+                    pair.iter().for_each(|&b| folder.push(b));
+                    at += 2;
+                } else {
+                    folder.push(word[at].to_ascii_lowercase());
+                    at += 1;
+                }
             }
-            key |= u64::from(b) << (8 * kept);
-            kept += 1;
-            last = b;
-            if kept == KEY_BYTES {
-                break;
-            }
-        }
-        let (from, to) = self.anchors.by_first_byte[(key & 0xff) as usize];
-        let anchored = self.anchors.prefixes[usize::from(from)..usize::from(to)]
-            .iter()
-            .any(|&(bytes, mask)| key & mask == bytes);
+            let key = folder.key;
+            self.anchors.prefixes[usize::from(from)..usize::from(to)]
+                .iter()
+                .any(|&(bytes, mask)| key & mask == bytes)
+        };
         if !anchored && !self.holds_infix(span) {
-            return Check::NoMatch;
-        }
-        if bytes.iter().any(u8::is_ascii_uppercase) {
+            Check::NoMatch
+        } else if upper {
             Check::Candidate
         } else {
             Check::Normal
@@ -467,6 +556,41 @@ impl Prefilter<'_> {
             .iter()
             .take_while(|(from, _)| *from < span.end)
             .any(|&(from, to)| to <= span.end && span.end - span.start > to - from)
+    }
+}
+
+/// How a lower-case `æ`, `ø` or `å` starting at `at` is spelled before folding, if one does.
+#[inline]
+fn small_aeoeaa(bytes: &[u8], at: usize) -> Option<&'static [u8; 2]> {
+    if bytes.get(at) != Some(&0xC3) {
+        return None;
+    }
+    match bytes.get(at + 1) {
+        Some(0xA6) => Some(b"ae"),
+        Some(0xB8) => Some(b"oe"),
+        Some(0xA5) => Some(b"aa"),
+        _ => None,
+    }
+}
+
+/// The first [`KEY_BYTES`] kept bytes of a word folded as [`Folder`] folds it, without the rest.
+#[derive(Default)]
+struct KeyFolder {
+    key: u64,
+    kept: usize,
+    last: u8,
+}
+
+impl KeyFolder {
+    #[inline]
+    fn push(&mut self, b: u8) {
+        let dropped =
+            (self.last == b'a' && matches!(b, b'a' | b'e')) || (self.last == b'o' && b == b'e');
+        if !dropped && self.kept < KEY_BYTES {
+            self.key |= u64::from(b) << (8 * self.kept);
+            self.kept += 1;
+            self.last = b;
+        }
     }
 }
 
@@ -988,6 +1112,38 @@ mod tests {
             let quick = make_snippet(&text, &terms, 60);
             let reference = reference_snippet(&text, &terms, 60);
             proptest::prop_assert_eq!(quick, reference);
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        #[test]
+        fn words_split_and_keyed_in_one_pass_give_the_same_snippet(
+            text in "[a-zA-Z0-9æøåÆØÅé\u{AD}'’.,; \n\\-]{0,120}",
+            query in "[a-zA-Z0-9æøå ]{1,16}",
+        ) {
+            // Without a fuzzy item, plain words take `page_words`' one-pass path.
+            let analyzer = crate::analysis::Analyzer::new(crate::analysis::Lexicon::seed());
+            let terms = analysed_items(&analyzer, &query);
+            let quick = make_snippet(&text, &terms, 60);
+            let reference = reference_snippet(&text, &terms, 60);
+            proptest::prop_assert_eq!(quick, reference);
+            // The same words, and the same text for each word let through.
+            let anchors = Anchors::new(&terms);
+            let mut memo = Memo::new(&terms);
+            let ours = page_words(&text, &Prefilter::new(&text, &anchors), &mut memo);
+            let all = Anchors::off();
+            let mut all_memo = Memo::new(&terms);
+            let every = page_words(&text, &Prefilter::new(&text, &all), &mut all_memo);
+            let spans = |words: &[PageWord]| -> Vec<(usize, usize)> {
+                words.iter().map(|w| (w.start, w.end)).collect()
+            };
+            proptest::prop_assert_eq!(spans(&ours), spans(&every));
+            for (a, b) in ours.iter().zip(&every) {
+                if let (Some(a), Some(b)) = (a.id, b.id) {
+                    proptest::prop_assert_eq!(&memo.distinct[a].0, &all_memo.distinct[b].0);
+                }
+            }
         }
     }
 
