@@ -71,7 +71,7 @@ pub struct WordSpans<'a> {
 }
 
 /// Which bytes are ASCII letters and digits.
-static ASCII_ALPHANUMERIC: [bool; 256] = {
+pub(crate) static ASCII_ALPHANUMERIC: [bool; 256] = {
     let mut table = [false; 256];
     let mut b = 0;
     while b < 128 {

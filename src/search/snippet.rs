@@ -155,25 +155,27 @@ fn page_words(text: &str, filter: &Prefilter<'_>, memo: &mut Memo<'_>) -> Vec<Pa
             pos += 1;
             continue;
         }
-        if quick && (b.is_ascii_alphanumeric() || small_aeoeaa(bytes, pos).is_some()) {
-            // A run of ASCII letters and digits and `æ`, `ø`, `å`.
+        if quick && (b.is_ascii_alphanumeric() || danish_letter(bytes, pos).is_some()) {
+            // A run of ASCII letters and digits and `æ`, `ø`, `å`, `Æ`, `Ø`, `Å`.
             let start = pos;
-            let mut upper = false;
-            let mut last_digit = false;
+            let mut capital_aeoeaa = false;
             loop {
-                match bytes.get(pos) {
-                    Some(&c) if c.is_ascii_alphanumeric() => {
-                        upper |= c.is_ascii_uppercase();
-                        last_digit = c.is_ascii_digit();
-                        pos += 1;
-                    }
-                    _ if small_aeoeaa(bytes, pos).is_some() => {
-                        last_digit = false;
+                while bytes
+                    .get(pos)
+                    .is_some_and(|&c| normalize::ASCII_ALPHANUMERIC[usize::from(c)])
+                {
+                    pos += 1;
+                }
+                match danish_letter(bytes, pos) {
+                    Some(small) => {
+                        capital_aeoeaa |= !small;
                         pos += 2;
                     }
-                    _ => break,
+                    None => break,
                 }
             }
+            // The last byte of `æ`, `ø` or `å` is no digit.
+            let last_digit = pos > start && bytes[pos - 1].is_ascii_digit();
             // The word ends here unless a letter, a soft hyphen, an apostrophe or a separator
             // between two digits carries it on.
             let ends = match bytes.get(pos) {
@@ -193,7 +195,13 @@ fn page_words(text: &str, filter: &Prefilter<'_>, memo: &mut Memo<'_>) -> Vec<Pa
                     end: pos,
                     joined: false,
                 };
-                let id = match filter.check_run(bytes, upper, span) {
+                // A capital `Æ`, `Ø` or `Å` makes a word a candidate, as in `Prefilter::check`.
+                let check = if capital_aeoeaa {
+                    Check::Candidate
+                } else {
+                    filter.check_run(bytes, span)
+                };
+                let id = match check {
                     Check::NoMatch => None,
                     Check::Normal => text.get(start..pos).map(|word| memo.intern(word)),
                     _ => normalize::normalize_span(text, span).map(|word| memo.intern(&word)),
@@ -462,14 +470,7 @@ impl<'a> Prefilter<'a> {
             return candidate;
         }
         let inside = self.holds_infix(span);
-        let folded = &folder.folded[..folder.folded_len];
-        let near = self.anchors.fuzzy.iter().any(|(pairs, kept)| {
-            let held = pairs
-                .iter()
-                .filter(|pair| folded.windows(2).any(|w| w == pair.as_slice()))
-                .count();
-            held >= *kept
-        });
+        let near = self.near_fuzzy(&folder.folded[..folder.folded_len]);
         if inside || near {
             candidate
         } else {
@@ -479,18 +480,20 @@ impl<'a> Prefilter<'a> {
 }
 
 impl Prefilter<'_> {
-    /// Whether a word's first [`KEY_BYTES`] folded bytes are all [`Prefilter::check_key`] needs:
-    /// the filter is on and no fuzzy key wants whole words.
+    /// Whether [`Prefilter::check_run`] may be used: the filter is on.
     fn keys_suffice(&self) -> bool {
-        !self.anchors.off && self.anchors.fuzzy.is_empty()
+        !self.anchors.off
     }
 
     /// [`Prefilter::check`] of a word of ASCII letters and digits and `æ`, `ø`, `å`, at most
     /// [`normalize::MAX_WORD_BYTES`] long and not joined (`bytes[span.start..span.end]`), when
-    /// [`Prefilter::keys_suffice`]; `upper` says whether it has an upper-case letter. Its key
-    /// (first [`KEY_BYTES`] bytes lower-cased and folded, as [`Folder`] does) is worked out only
-    /// when some anchor starts with its first folded letter.
-    fn check_run(&self, bytes: &[u8], upper: bool, span: normalize::Span) -> Check {
+    /// [`Prefilter::keys_suffice`]. Its key (first [`KEY_BYTES`] bytes lower-cased and folded,
+    /// as [`Folder`] does) is worked out only when some anchor starts with its first folded
+    /// letter, and its whole folded form only for a fuzzy key.
+    fn check_run(&self, bytes: &[u8], span: normalize::Span) -> Check {
+        if !self.anchors.fuzzy.is_empty() {
+            return self.check_run_fuzzy(bytes, span);
+        }
         let word = bytes.get(span.start..span.end).unwrap_or_default();
         let first = match word.first() {
             Some(&b) if b.is_ascii() => b.to_ascii_lowercase(),
@@ -520,11 +523,53 @@ impl Prefilter<'_> {
         };
         if !anchored && !self.holds_infix(span) {
             Check::NoMatch
-        } else if upper {
+        } else if word.iter().any(u8::is_ascii_uppercase) {
             Check::Candidate
         } else {
             Check::Normal
         }
+    }
+
+    /// [`Prefilter::check_run`] when fuzzy keys need the whole folded word.
+    fn check_run_fuzzy(&self, bytes: &[u8], span: normalize::Span) -> Check {
+        let word = bytes.get(span.start..span.end).unwrap_or_default();
+        let mut folder = Folder::default();
+        let mut at = 0;
+        while at < word.len() {
+            if let Some(pair) = small_aeoeaa(word, at) {
+                folder.push_all(pair);
+                at += 2;
+            } else {
+                folder.push(word[at].to_ascii_lowercase());
+                at += 1;
+            }
+        }
+        let key = folder.key;
+        let (from, to) = self.anchors.by_first_byte[(key & 0xff) as usize];
+        let anchored = self.anchors.prefixes[usize::from(from)..usize::from(to)]
+            .iter()
+            .any(|&(bytes, mask)| key & mask == bytes);
+        let folded = &folder.folded[..folder.folded_len];
+        if anchored || self.holds_infix(span) || self.near_fuzzy(folded) {
+            if word.iter().any(u8::is_ascii_uppercase) {
+                Check::Candidate
+            } else {
+                Check::Normal
+            }
+        } else {
+            Check::NoMatch
+        }
+    }
+
+    /// Whether a folded word keeps enough letter pairs of a fuzzy key to be within its reach.
+    fn near_fuzzy(&self, folded: &[u8]) -> bool {
+        self.anchors.fuzzy.iter().any(|(pairs, kept)| {
+            let held = pairs
+                .iter()
+                .filter(|pair| folded.windows(2).any(|w| w == pair.as_slice()))
+                .count();
+            held >= *kept
+        })
     }
 
     /// Whether a compound part found in the page lies inside the word at `span` (and is not all
@@ -556,6 +601,20 @@ impl Prefilter<'_> {
             .iter()
             .take_while(|(from, _)| *from < span.end)
             .any(|&(from, to)| to <= span.end && span.end - span.start > to - from)
+    }
+}
+
+/// Whether a Danish letter starts at `at`: `Some(true)` for `æ`, `ø`, `å`, `Some(false)` for
+/// `Æ`, `Ø`, `Å` (two bytes each in UTF-8).
+#[inline]
+fn danish_letter(bytes: &[u8], at: usize) -> Option<bool> {
+    if bytes.get(at) != Some(&0xC3) {
+        return None;
+    }
+    match bytes.get(at + 1) {
+        Some(0xA6 | 0xB8 | 0xA5) => Some(true),
+        Some(0x86 | 0x98 | 0x85) => Some(false),
+        _ => None,
     }
 }
 
