@@ -29,7 +29,8 @@ use std::time::Instant;
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
-use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::schema::document::{DeserializeError, DocumentDeserialize, DocumentDeserializer};
+use tantivy::schema::{Field, IndexRecordOption, OwnedValue, Value};
 use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
 
 pub use documents::{DocumentInfo, StoredPage};
@@ -284,11 +285,11 @@ impl Engine {
         let mut hits = Vec::with_capacity(top.len());
         let mut snippeter = snippet::Snippeter::new(&compiled.highlights);
         for (score, address) in top.into_iter().take(options.limit) {
-            let document: TantivyDocument = searcher.doc(address)?;
-            let mut hit = self.hit_of(&document, score);
+            let mut stored: StoredHit = searcher.doc(address)?;
+            let text = stored.take_text(inner.fields.text);
+            let mut hit = self.hit_of(stored, score);
             if options.snippet_chars > 0 {
-                let text = text_of(&document, inner.fields.text);
-                let snippet = snippeter.snippet(text, options.snippet_chars);
+                let snippet = snippeter.snippet(&text, options.snippet_chars);
                 hit.snippet = snippet.text;
                 hit.highlights = snippet.highlights;
             }
@@ -405,35 +406,76 @@ impl Engine {
         &self.inner.analyzer
     }
 
-    fn hit_of(&self, document: &TantivyDocument, score: f32) -> Hit {
+    fn hit_of(&self, mut stored: StoredHit, score: f32) -> Hit {
         let f = &self.inner.fields;
-        let text = |field| {
-            document
-                .get_first(field)
-                .and_then(|v| v.as_str())
-                .unwrap_or_default()
-                .to_owned()
-        };
-        let number = |field| document.get_first(field).and_then(|v| v.as_u64());
-        let page = number(f.page)
+        let page = stored
+            .number(f.page)
             .and_then(|p| u32::try_from(p).ok())
             .unwrap_or(0);
+        let key = stored.take_text(f.key);
         Hit {
-            doc: text(f.doc),
-            path: text(f.path),
-            title: text(f.title),
-            year: number(f.year).and_then(|y| u32::try_from(y).ok()),
-            kind: text(f.kind),
+            doc: stored.take_text(f.doc),
+            path: stored.take_text(f.path),
+            title: stored.take_text(f.title),
+            year: stored.number(f.year).and_then(|y| u32::try_from(y).ok()),
+            kind: stored.take_text(f.kind),
             page,
-            page_label: document
-                .get_first(f.page_label)
-                .and_then(|v| v.as_str())
-                .map(str::to_owned),
-            ocr: self.is_ocr_page(&text(f.key), page),
+            page_label: stored.take(f.page_label).and_then(|value| match value {
+                OwnedValue::Str(label) => Some(label),
+                _ => None,
+            }),
+            ocr: self.is_ocr_page(&key, page),
             score,
             snippet: String::new(),
             highlights: Vec::new(),
         }
+    }
+}
+
+/// The stored values of a page, as read for a hit: field and value pairs, moved out one by one.
+///
+/// Reading a hit as a `TantivyDocument` decodes each stored string and then copies it into the
+/// document's own buffer; a page's text is a few kilobytes and ten hits are read per search.
+struct StoredHit {
+    values: Vec<(Field, OwnedValue)>,
+}
+
+impl StoredHit {
+    /// The first value of `field`, moved out.
+    fn take(&mut self, field: Field) -> Option<OwnedValue> {
+        self.values
+            .iter_mut()
+            .find(|(f, _)| *f == field)
+            .map(|(_, value)| std::mem::replace(value, OwnedValue::Null))
+    }
+
+    /// The first string of `field`, moved out; empty when there is none.
+    fn take_text(&mut self, field: Field) -> String {
+        match self.take(field) {
+            Some(OwnedValue::Str(text)) => text,
+            _ => String::new(),
+        }
+    }
+
+    /// The first unsigned number of `field`.
+    fn number(&self, field: Field) -> Option<u64> {
+        self.values.iter().find_map(|(f, value)| match value {
+            OwnedValue::U64(n) if *f == field => Some(*n),
+            _ => None,
+        })
+    }
+}
+
+impl DocumentDeserialize for StoredHit {
+    fn deserialize<'de, D>(mut deserializer: D) -> std::result::Result<Self, DeserializeError>
+    where
+        D: DocumentDeserializer<'de>,
+    {
+        let mut values = Vec::with_capacity(deserializer.size_hint());
+        while let Some(entry) = deserializer.next_field::<OwnedValue>()? {
+            values.push(entry);
+        }
+        Ok(StoredHit { values })
     }
 }
 
