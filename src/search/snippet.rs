@@ -14,8 +14,9 @@
 //! fragment per field; this one shares the query's analysis and so highlights what matched.
 //!
 //! Speed: a page has hundreds of words and a query a handful, so a byte-level prefilter
-//! first rules out the words that cannot match; only the rest are normalised, stemmed and
-//! folded, each distinct word once per search ([`Snippeter`]). About 25 µs per page.
+//! first rules out the words that cannot match, in the same pass that splits the page into words
+//! for most of them; only the rest are normalised, stemmed and folded, each distinct word once
+//! per search ([`Snippeter`]). About 15 µs per page of 2 KB.
 
 use std::collections::HashSet;
 
