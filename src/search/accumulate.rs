@@ -574,6 +574,80 @@ mod tests {
     }
 
     #[test]
+    fn deleted_pages_are_neither_counted_nor_returned() {
+        use tantivy::collector::{Count, TopDocs};
+        use tantivy::schema::{INDEXED, Schema, TEXT};
+        use tantivy::{Index, IndexWriter, TantivyDocument, doc};
+        let mut builder = Schema::builder();
+        let body = builder.add_text_field("body", TEXT);
+        let id = builder.add_u64_field("id", INDEXED);
+        let index = Index::create_in_ram(builder.build());
+        let mut writer: IndexWriter = index.writer(15_000_000).expect("writer");
+        for i in 0..6u64 {
+            let text = if i % 2 == 0 { "alfa beta beta" } else { "alfa" };
+            let document: TantivyDocument = doc!(body => text, id => i);
+            writer.add_document(document).expect("add");
+        }
+        writer.commit().expect("commit");
+        writer.delete_term(Term::from_field_u64(id, 2));
+        writer.commit().expect("commit");
+        let searcher = index.reader().expect("reader").searcher();
+        let deleted: u32 = searcher
+            .segment_readers()
+            .iter()
+            .map(|r| r.num_deleted_docs())
+            .sum();
+        assert_eq!(deleted, 1, "the deletion is still a mark, not merged away");
+        let term = |text: &str| ClauseSource::Term(Term::from_field_text(body, text), 1.0);
+        let plan = Plan {
+            words: vec![PlanWord {
+                clauses: vec![
+                    PlanClause {
+                        source: term("alfa"),
+                        on_page: true,
+                    },
+                    PlanClause {
+                        source: term("beta"),
+                        on_page: false,
+                    },
+                ],
+                bonus: 12.0,
+            }],
+            ..Plan::default()
+        };
+        let (top, total) = top_pages(&searcher, &plan, 10).expect("top pages");
+        assert_eq!(total, 5);
+        let query = tantivy::query::BooleanQuery::new(vec![
+            (
+                tantivy::query::Occur::Should,
+                Box::new(tantivy::query::TermQuery::new(
+                    Term::from_field_text(body, "alfa"),
+                    IndexRecordOption::WithFreqs,
+                )) as Box<dyn Query>,
+            ),
+            (
+                tantivy::query::Occur::Should,
+                Box::new(tantivy::query::TermQuery::new(
+                    Term::from_field_text(body, "beta"),
+                    IndexRecordOption::WithFreqs,
+                )),
+            ),
+        ]);
+        let (theirs, count) = searcher
+            .search(&query, &(TopDocs::with_limit(10).order_by_score(), Count))
+            .expect("search");
+        assert_eq!(count, 5);
+        let pages = |hits: &[(Score, DocAddress)]| -> Vec<DocAddress> {
+            hits.iter().map(|(_, a)| *a).collect()
+        };
+        assert_eq!(pages(&top), pages(&theirs), "same pages, same order");
+        for ((ours, _), (plain, _)) in top.iter().zip(&theirs) {
+            // Every page holds `alfa`, so each gets the bonus once on top of its BM25 sum.
+            assert!((ours - plain - 12.0).abs() < 1e-4, "{ours} vs {plain} + 12");
+        }
+    }
+
+    #[test]
     fn bits_hold_what_is_inserted_in_order() {
         let mut bits = Bits::default();
         bits.reset(200);
