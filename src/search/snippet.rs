@@ -1162,16 +1162,26 @@ mod tests {
         ) {
             let analyzer = crate::analysis::Analyzer::new(crate::analysis::Lexicon::seed());
             let mut terms = analysed_items(&analyzer, &query);
-            if let Some(word) = query.split_whitespace().next().filter(|w| w.chars().count() >= 4) {
-                terms.items.push(ItemTerms {
-                    fuzzy: vec![(stem::stem(&fold::fold(&word.to_lowercase())), 1)],
-                    content: true,
-                    ..ItemTerms::default()
-                });
-            }
+            add_fuzzy_item(&mut terms, &query);
             let quick = make_snippet(&text, &terms, 60);
             let reference = reference_snippet(&text, &terms, 60);
             proptest::prop_assert_eq!(quick, reference);
+        }
+    }
+
+    /// Adds a fuzzy item (one edit) for the first word of `query`, when it has four letters or
+    /// more.
+    fn add_fuzzy_item(terms: &mut HighlightTerms, query: &str) {
+        if let Some(word) = query
+            .split_whitespace()
+            .next()
+            .filter(|w| w.chars().count() >= 4)
+        {
+            terms.items.push(ItemTerms {
+                fuzzy: vec![(stem::stem(&fold::fold(&word.to_lowercase())), 1)],
+                content: true,
+                ..ItemTerms::default()
+            });
         }
     }
 
@@ -1186,12 +1196,8 @@ mod tests {
             // Plain words take `page_words`' one-pass path, with or without a fuzzy item.
             let analyzer = crate::analysis::Analyzer::new(crate::analysis::Lexicon::seed());
             let mut terms = analysed_items(&analyzer, &query);
-            if let Some(word) = query.split_whitespace().next().filter(|w| fuzzy && w.len() >= 4) {
-                terms.items.push(ItemTerms {
-                    fuzzy: vec![(stem::stem(&fold::fold(&word.to_lowercase())), 1)],
-                    content: true,
-                    ..ItemTerms::default()
-                });
+            if fuzzy {
+                add_fuzzy_item(&mut terms, &query);
             }
             let quick = make_snippet(&text, &terms, 60);
             let reference = reference_snippet(&text, &terms, 60);
