@@ -16,11 +16,11 @@
 //! a nested group) runs through its own tantivy scorer.
 //!
 //! The scores are those of the tantivy query [`super::rank`] builds beside the plan, summed in
-//! the same order (a word's clauses, then its bonus, then the next word), so the ranking is the
-//! same; filters and required words may add their scores in another order, a difference in the
-//! last bits of a float. Memory is a score and three bits per page of the segment, for the
-//! duration of a search. Queries of another shape (`AND`/`OR` at the top) have no plan and run
-//! through tantivy's collectors.
+//! the same order as far as it has one (a word's clauses, then its bonus, then the next word);
+//! tantivy's unions, filters and required words may add in another order, a difference in the
+//! last bits of a float that the tests allow for. Memory is two scores and four bits per page of
+//! the segment, for the duration of a search. Queries of another shape (`AND`/`OR` at the top)
+//! have no plan and run through tantivy's collectors.
 
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::postings::TermInfo;
