@@ -16,6 +16,18 @@ fn copy_corpus(to: &Path, names: &[&str]) -> PathBuf {
     corpus
 }
 
+/// A temporary folder holding a corpus of two PDFs (19 pages) and the path of an index beside it
+/// (not built yet); the folder goes when the first value is dropped.
+fn two_file_corpus() -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let work = tempfile::tempdir().expect("temp");
+    let corpus = copy_corpus(
+        work.path(),
+        &["aarsrapport-2019.pdf", "status-paa-centerets-arbejde.pdf"],
+    );
+    let index = work.path().join("index");
+    (work, corpus, index)
+}
+
 fn build(index: &Path, corpus: &Path) -> pubsearch::IndexReport {
     build_index(
         index,
@@ -28,12 +40,7 @@ fn build(index: &Path, corpus: &Path) -> pubsearch::IndexReport {
 
 #[test]
 fn unchanged_corpus_is_not_extracted_again() {
-    let work = tempfile::tempdir().expect("temp");
-    let corpus = copy_corpus(
-        work.path(),
-        &["aarsrapport-2019.pdf", "status-paa-centerets-arbejde.pdf"],
-    );
-    let index = work.path().join("index");
+    let (_work, corpus, index) = two_file_corpus();
     let first = build(&index, &corpus);
     assert_eq!((first.files_indexed, first.pages_indexed), (2, 19));
     let second = build(&index, &corpus);
@@ -45,12 +52,7 @@ fn unchanged_corpus_is_not_extracted_again() {
 
 #[test]
 fn changed_added_and_removed_files_are_handled_alone() {
-    let work = tempfile::tempdir().expect("temp");
-    let corpus = copy_corpus(
-        work.path(),
-        &["aarsrapport-2019.pdf", "status-paa-centerets-arbejde.pdf"],
-    );
-    let index = work.path().join("index");
+    let (_work, corpus, index) = two_file_corpus();
     build(&index, &corpus);
 
     // One file replaced by other content under the same name: only it is re-extracted.
@@ -207,12 +209,7 @@ fn spill_file(index: &Path) -> PathBuf {
 
 #[test]
 fn no_spill_file_remains_after_a_full_or_an_incremental_build() {
-    let work = tempfile::tempdir().expect("temp");
-    let corpus = copy_corpus(
-        work.path(),
-        &["aarsrapport-2019.pdf", "status-paa-centerets-arbejde.pdf"],
-    );
-    let index = work.path().join("index");
+    let (_work, corpus, index) = two_file_corpus();
     let first = build(&index, &corpus);
     assert_eq!((first.files_indexed, first.pages_indexed), (2, 19));
     assert!(!spill_file(&index).exists());
@@ -229,12 +226,7 @@ fn no_spill_file_remains_after_a_full_or_an_incremental_build() {
 
 #[test]
 fn a_spill_file_left_by_a_killed_run_is_removed_and_the_build_succeeds() {
-    let work = tempfile::tempdir().expect("temp");
-    let corpus = copy_corpus(
-        work.path(),
-        &["aarsrapport-2019.pdf", "status-paa-centerets-arbejde.pdf"],
-    );
-    let index = work.path().join("index");
+    let (_work, corpus, index) = two_file_corpus();
     std::fs::create_dir_all(&index).expect("mkdir");
     // What a run killed while writing leaves: a record cut off in the middle of its text.
     let mut stale = 1u32.to_le_bytes().to_vec();
