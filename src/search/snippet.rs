@@ -139,12 +139,13 @@ fn snippet_with(
 /// The words of the page ([`normalize::word_spans`]), each with its [`Memo`] id when the
 /// prefilter lets it through.
 ///
-/// Most words of a page are runs of ASCII letters and digits ended by a space or punctuation
-/// that cannot join two words. Those are split and keyed in one pass over their bytes
-/// ([`Prefilter::check_key`]); any other word (non-ASCII letters, a `.`, `,` or apostrophe after
-/// it) and any non-ASCII separator go through [`normalize::word_spans`] from where they start,
-/// which gives the same spans as a scan from the start of the page. The test
-/// `the_prefilter_never_changes_a_snippet` compares the result with the unfiltered path.
+/// Most words of a page are runs of ASCII letters and digits and `æøå` ended by a space or
+/// punctuation that cannot join two words. Those are split in one pass over their bytes and
+/// judged by [`Prefilter::check_run`]; any other word (other non-ASCII letters, a `.`, `,` or
+/// apostrophe that may join it to the next) and any non-ASCII separator go through
+/// [`normalize::word_spans`] from where they start, which gives the same spans as a scan from
+/// the start of the page. The test `words_split_and_keyed_in_one_pass_give_the_same_snippet`
+/// compares the words and snippets with the unfiltered path.
 fn page_words(text: &str, filter: &Prefilter<'_>, memo: &mut Memo<'_>) -> Vec<PageWord> {
     // Some six bytes a word, on a page of running text.
     let mut words: Vec<PageWord> = Vec::with_capacity(text.len() / 6 + 1);
@@ -202,16 +203,7 @@ fn page_words(text: &str, filter: &Prefilter<'_>, memo: &mut Memo<'_>) -> Vec<Pa
                 } else {
                     filter.check_run(bytes, span)
                 };
-                let id = match check {
-                    Check::NoMatch => None,
-                    Check::Normal => text.get(start..pos).map(|word| memo.intern(word)),
-                    _ => normalize::normalize_span(text, span).map(|word| memo.intern(&word)),
-                };
-                words.push(PageWord {
-                    start,
-                    end: pos,
-                    id,
-                });
+                push_word(&mut words, text, span, check, memo);
                 continue;
             }
             pos = start;
@@ -221,25 +213,39 @@ fn page_words(text: &str, filter: &Prefilter<'_>, memo: &mut Memo<'_>) -> Vec<Pa
             break;
         };
         pos = spans.offset();
-        let id = match filter.check(text, span) {
-            Check::Dropped => continue,
-            Check::NoMatch => None,
-            Check::Normal => match text.get(span.start..span.end) {
-                Some(word) => Some(memo.intern(word)),
-                None => continue,
-            },
-            Check::Candidate => match normalize::normalize_span(text, span) {
-                Some(normalised) => Some(memo.intern(&normalised)),
-                None => continue,
-            },
-        };
-        words.push(PageWord {
-            start: span.start,
-            end: span.end,
-            id,
-        });
+        push_word(&mut words, text, span, filter.check(text, span), memo);
     }
     words
+}
+
+/// Adds the page word at `span`, which the prefilter judged `check`, to `words` with its
+/// [`Memo`] id when it may match; not at all when it is no word of the page (normalisation drops
+/// it).
+#[inline]
+fn push_word(
+    words: &mut Vec<PageWord>,
+    text: &str,
+    span: normalize::Span,
+    check: Check,
+    memo: &mut Memo<'_>,
+) {
+    let id = match check {
+        Check::Dropped => return,
+        Check::NoMatch => None,
+        Check::Normal => match text.get(span.start..span.end) {
+            Some(word) => Some(memo.intern(word)),
+            None => return,
+        },
+        Check::Candidate => match normalize::normalize_span(text, span) {
+            Some(word) => Some(memo.intern(&word)),
+            None => return,
+        },
+    };
+    words.push(PageWord {
+        start: span.start,
+        end: span.end,
+        id,
+    });
 }
 
 /// A word of the page: where it stands and, when it may match, its distinct-word id in the
@@ -429,7 +435,7 @@ impl<'a> Prefilter<'a> {
             lower = !raw.bytes().any(|b| b.is_ascii_uppercase());
             for byte in raw.bytes() {
                 folder.push(byte.to_ascii_lowercase());
-                if !whole && folder.key_len == KEY_BYTES {
+                if !whole && folder.keys.kept == KEY_BYTES {
                     break;
                 }
             }
@@ -453,7 +459,7 @@ impl<'a> Prefilter<'a> {
                 }
             }
         }
-        let key = folder.key;
+        let key = folder.keys.key;
         // Only ASCII letters and digits and `æøå` from here: normalising keeps the length.
         if raw.len() > normalize::MAX_WORD_BYTES {
             return Check::Dropped;
@@ -507,16 +513,10 @@ impl Prefilter<'_> {
         let (from, to) = self.anchors.by_first_byte[usize::from(first)];
         let anchored = from < to && {
             let mut folder = KeyFolder::default();
-            let mut at = 0;
-            while at < word.len() && folder.kept < KEY_BYTES {
-                if let Some(pair) = small_aeoeaa(word, at) {
-                    pair.iter().for_each(|&b| folder.push(b));
-                    at += 2;
-                } else {
-                    folder.push(word[at].to_ascii_lowercase());
-                    at += 1;
-                }
-            }
+            spell_run(word, |b| {
+                folder.push(b);
+                folder.kept < KEY_BYTES
+            });
             let key = folder.key;
             self.anchors.prefixes[usize::from(from)..usize::from(to)]
                 .iter()
@@ -535,17 +535,11 @@ impl Prefilter<'_> {
     fn check_run_fuzzy(&self, bytes: &[u8], span: normalize::Span) -> Check {
         let word = bytes.get(span.start..span.end).unwrap_or_default();
         let mut folder = Folder::default();
-        let mut at = 0;
-        while at < word.len() {
-            if let Some(pair) = small_aeoeaa(word, at) {
-                folder.push_all(pair);
-                at += 2;
-            } else {
-                folder.push(word[at].to_ascii_lowercase());
-                at += 1;
-            }
-        }
-        let key = folder.key;
+        spell_run(word, |b| {
+            folder.push(b);
+            true
+        });
+        let key = folder.keys.key;
         let (from, to) = self.anchors.by_first_byte[(key & 0xff) as usize];
         let anchored = self.anchors.prefixes[usize::from(from)..usize::from(to)]
             .iter()
@@ -633,68 +627,87 @@ fn small_aeoeaa(bytes: &[u8], at: usize) -> Option<&'static [u8; 2]> {
     }
 }
 
-/// The first [`KEY_BYTES`] kept bytes of a word folded as [`Folder`] folds it, without the rest.
+/// Calls `push` with each byte of `word` (ASCII letters and digits and `æøå`) lower-cased, with
+/// `æ`, `ø`, `å` spelled `ae`, `oe`, `aa` as folding first spells them, for as long as `push`
+/// returns true.
+#[inline]
+fn spell_run(word: &[u8], mut push: impl FnMut(u8) -> bool) {
+    let mut at = 0;
+    while at < word.len() {
+        let more = match small_aeoeaa(word, at) {
+            Some(pair) => {
+                at += 2;
+                pair.iter().all(|&b| push(b))
+            }
+            None => {
+                at += 1;
+                push(word[at - 1].to_ascii_lowercase())
+            }
+        };
+        if !more {
+            return;
+        }
+    }
+}
+
+/// The first [`KEY_BYTES`] kept bytes of a lower-case word folded as [`fold::fold`] does (`æ`,
+/// `ø`, `å` spelled out first): `a` and `e` after a kept `a` are dropped, and `e` after a kept
+/// `o`.
 #[derive(Default)]
 struct KeyFolder {
+    /// The first [`KEY_BYTES`] kept bytes, the first lowest.
     key: u64,
     kept: usize,
     last: u8,
 }
 
 impl KeyFolder {
+    /// Feeds the next byte; whether folding keeps it.
     #[inline]
-    fn push(&mut self, b: u8) {
+    fn push(&mut self, b: u8) -> bool {
         let dropped =
             (self.last == b'a' && matches!(b, b'a' | b'e')) || (self.last == b'o' && b == b'e');
-        if !dropped && self.kept < KEY_BYTES {
+        if dropped {
+            return false;
+        }
+        if self.kept < KEY_BYTES {
             self.key |= u64::from(b) << (8 * self.kept);
             self.kept += 1;
-            self.last = b;
         }
+        self.last = b;
+        true
     }
 }
 
-/// Folds a lower-case word byte by byte as [`fold::fold`] does (`æ`, `ø`, `å` spelled out
-/// first): `a` and `e` after a kept `a` are dropped, and `e` after a kept `o`.
+/// Folds a lower-case word byte by byte as [`KeyFolder`] does, keeping every kept byte as well
+/// as the key (for the fuzzy keys' letter pairs).
 struct Folder {
-    /// The first [`KEY_BYTES`] kept bytes, the first lowest.
-    key: u64,
-    key_len: usize,
+    /// The key: the first [`KEY_BYTES`] kept bytes.
+    keys: KeyFolder,
     /// Every kept byte (folding never lengthens a word, and a kept word has at most
     /// [`normalize::MAX_WORD_BYTES`]).
     folded: [u8; normalize::MAX_WORD_BYTES],
     folded_len: usize,
-    last: u8,
 }
 
 impl Default for Folder {
     fn default() -> Folder {
         Folder {
-            key: 0,
-            key_len: 0,
+            keys: KeyFolder::default(),
             folded: [0; normalize::MAX_WORD_BYTES],
             folded_len: 0,
-            last: 0,
         }
     }
 }
 
 impl Folder {
     fn push(&mut self, b: u8) {
-        let dropped =
-            (self.last == b'a' && matches!(b, b'a' | b'e')) || (self.last == b'o' && b == b'e');
-        if dropped {
-            return;
-        }
-        if self.key_len < KEY_BYTES {
-            self.key |= u64::from(b) << (8 * self.key_len);
-            self.key_len += 1;
-        }
-        if let Some(slot) = self.folded.get_mut(self.folded_len) {
+        if self.keys.push(b)
+            && let Some(slot) = self.folded.get_mut(self.folded_len)
+        {
             *slot = b;
             self.folded_len += 1;
         }
-        self.last = b;
     }
 
     fn push_all(&mut self, bytes: &[u8]) {
