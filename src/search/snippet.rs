@@ -13,10 +13,16 @@
 //! Tantivy's own snippet generator knows neither fuzzy nor phrase matches and returns one
 //! fragment per field; this one shares the query's analysis and so highlights what matched.
 //!
-//! Speed: a page has hundreds of words and a query a handful, so a byte-level prefilter
-//! first rules out the words that cannot match, in the same pass that splits the page into words
-//! for most of them; only the rest are normalised, stemmed and folded, each distinct word once
-//! per search ([`Snippeter`]). About 15 µs per page of 2 KB.
+//! Speed: a page has hundreds of words and a query a handful, so most words are never split out.
+//! A word can match only if its folded form starts with one of the query's *anchors* (the
+//! first letters of its forms, folded) or holds one of its compound parts, so one pass over the
+//! bytes looks for word starts whose first two bytes can begin an anchor and for the parts'
+//! occurrences, and only the words there are split out ([`candidate_words`]); the passage is
+//! widened by splitting the words around it alone ([`widen`]). Of those candidates, a byte-level
+//! prefilter rules out most; only the rest are normalised, stemmed and folded, each distinct
+//! word once per search ([`Snippeter`]). A query with a fuzzy item (a word the index does not
+//! know) needs every word's letters, so its pages are split whole ([`page_words`]). About 7 µs
+//! per page of 2 KB (15 µs split whole).
 
 use std::collections::HashSet;
 
@@ -87,7 +93,19 @@ fn snippet_with(
     memo: &mut Memo<'_>,
 ) -> Snippet {
     let max_chars = max_chars.max(20);
-    let words = page_words(text, filter, memo);
+    let sparse = filter.sparse();
+    let words = if sparse {
+        candidate_words(text, filter, memo)
+    } else {
+        page_words(text, filter, memo)
+    };
+    // Whether `words[i]` is the page word right after `words[i - 1]`: always in the full list;
+    // in the sparse one, when no other word stands between them on the page.
+    let follows = |i: usize| {
+        !sparse
+            || next_kept_word(text, words[i - 1].end)
+                .is_some_and(|span| span.start == words[i].start)
+    };
     // Phrases first: a phrase lights up only where its words stand in order.
     let has_phrase = terms.items.iter().any(|item| item.phrase.len() >= 2);
     let mut phrase_word: Vec<Option<usize>> = vec![None; if has_phrase { words.len() } else { 0 }];
@@ -103,6 +121,7 @@ fn snippet_with(
             let fits = (0..n).all(|k| {
                 phrase_word[start + k].is_none()
                     && memo.matches(words[start + k].id, Target::Part(item, k))
+                    && (k == 0 || follows(start + k))
             });
             if fits {
                 phrase_word[start..start + n]
@@ -132,7 +151,7 @@ fn snippet_with(
         }
     }
     let (from, to) = best_window(&matches, max_chars);
-    let (start, end) = widen(text, &words, from, to, max_chars);
+    let (start, end) = widen(text, from, to, max_chars);
     render(text, start, end, &matches)
 }
 
@@ -218,6 +237,192 @@ fn page_words(text: &str, filter: &Prefilter<'_>, memo: &mut Memo<'_>) -> Vec<Pa
     words
 }
 
+/// The page words that may match, in page order, found without splitting the whole page: the
+/// sparse counterpart of [`page_words`], for a [`Prefilter`] that is [`Prefilter::sparse`].
+///
+/// A word can match only when its folded form starts with an anchor (so its first byte is one
+/// of [`Anchors::starts`]) or a compound part found in the page lies inside it. So the page is
+/// walked a byte at a time looking only for such a byte after one that is no ASCII letter or
+/// digit, and for the parts' occurrences; around each, the word holding it is split out by
+/// [`normalize::word_spans_from`] from the nearest point no word spans (just past an ASCII
+/// separator that never joins, or past the last word looked at), and judged as [`page_words`]
+/// judges it. Words that cannot match are left out, so the list says nothing of adjacency:
+/// [`next_kept_word`] does.
+fn candidate_words(text: &str, filter: &Prefilter<'_>, memo: &mut Memo<'_>) -> Vec<PageWord> {
+    let bytes = text.as_bytes();
+    let classes = &filter.anchors.classes;
+    let infixes = &filter.infixes;
+    let mut words = Vec::new();
+    // Every word starting before `done` has been looked at.
+    let mut done: usize = 0;
+    // The byte scan has looked at every byte before `scan`.
+    let mut scan: usize = 0;
+    let mut next_infix = 0;
+    loop {
+        let from = scan.max(done);
+        let after_letter = from
+            .checked_sub(1)
+            .is_some_and(|i| normalize::ASCII_ALPHANUMERIC[usize::from(bytes[i])]);
+        let mut hit = bytes.len();
+        // Whether the hit asks for the word holding it rather than one starting at it.
+        let mut hit_inside = false;
+        let mut previous = if after_letter { LETTER } else { 0 };
+        for (i, &b) in bytes.get(from..).unwrap_or_default().iter().enumerate() {
+            let class = classes[usize::from(b)];
+            if class & (START | INSIDE) != 0 {
+                let next = bytes.get(from + i + 1).copied();
+                if class & INSIDE != 0 && may_hide_a_part(b, previous, next) {
+                    hit = from + i;
+                    hit_inside = true;
+                    break;
+                }
+                // A space after the last byte: a one-letter word.
+                if class & START != 0
+                    && previous & LETTER == 0
+                    && (!b.is_ascii() || filter.anchors.pair_allowed(b, next.unwrap_or(b' ')))
+                {
+                    hit = from + i;
+                    break;
+                }
+            }
+            previous = class;
+        }
+        while infixes
+            .get(next_infix)
+            .is_some_and(|&(from, _)| from < done)
+        {
+            next_infix += 1;
+        }
+        let (at, inside) = match infixes.get(next_infix) {
+            Some(&(from, _)) if from < hit => {
+                next_infix += 1;
+                (from, true)
+            }
+            _ => {
+                scan = hit + 1;
+                (hit, hit_inside)
+            }
+        };
+        if at >= bytes.len() {
+            return words;
+        }
+        if !inside {
+            // Most hits are plain ASCII words between separators that never join: their span
+            // is read off the bytes.
+            if let Some(span) = plain_word_at(bytes, at) {
+                if let Some(check) = judge(text, span, filter)
+                    && check != Check::NoMatch
+                {
+                    push_word(&mut words, text, span, check, memo);
+                }
+                done = span.end;
+                continue;
+            }
+        }
+        let mut spans = normalize::word_spans_from(text, restart_point(bytes, done, at));
+        for span in spans.by_ref() {
+            if span.end <= at {
+                continue;
+            }
+            // A word holding `at` but starting before it is no candidate for its first byte: it
+            // was not found by it, so it waits for a compound part inside, if any.
+            if span.start <= at && (inside || span.start == at) {
+                if let Some(check) = judge(text, span, filter)
+                    && check != Check::NoMatch
+                {
+                    push_word(&mut words, text, span, check, memo);
+                }
+                done = spans.offset();
+            }
+            break;
+        }
+    }
+}
+
+/// The span of the word starting at `at` when it is ASCII letters and digits only, between
+/// separators that never join two words (so `word_spans` gives it the same span).
+#[inline]
+fn plain_word_at(bytes: &[u8], at: usize) -> Option<normalize::Span> {
+    let never_joins =
+        |b: u8| b.is_ascii() && !b.is_ascii_alphanumeric() && !matches!(b, b'.' | b',' | b'\'');
+    if at > 0 && !never_joins(*bytes.get(at - 1)?) {
+        return None;
+    }
+    let rest = bytes.get(at..)?;
+    let len = rest
+        .iter()
+        .position(|&b| !normalize::ASCII_ALPHANUMERIC[usize::from(b)])
+        .unwrap_or(rest.len());
+    if len == 0 || rest.get(len).is_some_and(|&b| !never_joins(b)) {
+        return None;
+    }
+    Some(normalize::Span {
+        start: at,
+        end: at + len,
+        joined: false,
+    })
+}
+
+/// The last point at or before `at`, and not before `floor` (itself one), where no word of
+/// `bytes` is in progress: just past an ASCII separator that never joins two words.
+fn restart_point(bytes: &[u8], floor: usize, at: usize) -> usize {
+    let mut point = at;
+    while point > floor {
+        let b = bytes[point - 1];
+        if b.is_ascii() && !b.is_ascii_alphanumeric() && !matches!(b, b'.' | b',' | b'\'') {
+            return point;
+        }
+        point -= 1;
+    }
+    floor
+}
+
+/// What [`page_words`] makes of the word at `span`: `None` when it is no word of the page (too
+/// long), else the [`Check`] it gets.
+fn judge(text: &str, span: normalize::Span, filter: &Prefilter<'_>) -> Option<Check> {
+    let bytes = text.as_bytes();
+    let word = bytes.get(span.start..span.end)?;
+    let mut capital_aeoeaa = false;
+    let mut at = 0;
+    let mut run = !span.joined;
+    while run && at < word.len() {
+        if word[at].is_ascii_alphanumeric() {
+            at += 1;
+        } else if let Some(small) = danish_letter(word, at) {
+            capital_aeoeaa |= !small;
+            at += 2;
+        } else {
+            run = false;
+        }
+    }
+    let check = if !run {
+        filter.check(text, span)
+    } else if word.len() > normalize::MAX_WORD_BYTES {
+        Check::Dropped
+    } else if capital_aeoeaa {
+        Check::Candidate
+    } else {
+        filter.check_run(bytes, span)
+    };
+    (check != Check::Dropped).then_some(check)
+}
+
+/// Whether the word at `span` is a word of the page, as [`page_words`] lists them: normalising
+/// keeps it (it is not too long).
+fn is_kept(text: &str, span: normalize::Span) -> bool {
+    match text.get(span.start..span.end) {
+        Some(word) if !span.joined && word.is_ascii() => word.len() <= normalize::MAX_WORD_BYTES,
+        Some(_) => normalize::normalize_span(text, span).is_some(),
+        None => false,
+    }
+}
+
+/// The first word of the page from byte `from` on, where no word is in progress (the end of a
+/// word, say), skipping words normalisation drops.
+fn next_kept_word(text: &str, from: usize) -> Option<normalize::Span> {
+    normalize::word_spans_from(text, from).find(|&span| is_kept(text, span))
+}
+
 /// Adds the page word at `span`, which the prefilter judged `check`, to `words` with its
 /// [`Memo`] id when it may match; not at all when it is no word of the page (normalisation drops
 /// it).
@@ -295,6 +500,28 @@ struct Prefilter<'a> {
     infix_cursor: std::cell::Cell<usize>,
 }
 
+/// [`Anchors::classes`]: a word that may match can start with this byte.
+const START: u8 = 1;
+/// [`Anchors::classes`]: the byte is an ASCII letter or digit.
+const LETTER: u8 = 2;
+/// [`Anchors::classes`], when the query has compound parts: the byte may make a word's
+/// normal form differ from its bytes lower-cased (see [`may_hide_a_part`]).
+const INSIDE: u8 = 4;
+
+/// Whether the byte `b`, after a byte of class `previous` and before `next`, may be in a word
+/// whose normal form is not its bytes with ASCII lower-cased, so that a compound part in it is
+/// not found in the lower-cased page: a non-ASCII character but `æ`, `ø`, `å` (a capital `Æ`,
+/// a ligature, an accent, a soft hyphen or `’` inside a word), or a `.` or `,` joining digits.
+#[inline]
+fn may_hide_a_part(b: u8, previous: u8, next: Option<u8>) -> bool {
+    match b {
+        b'.' | b',' => previous & LETTER != 0 && next.is_some_and(|n| n.is_ascii_digit()),
+        // `æ`, `ø`, `å` are their own normal form.
+        0xC3 => !matches!(next, Some(0xA6 | 0xB8 | 0xA5)),
+        _ => !b.is_ascii(),
+    }
+}
+
 /// What the [`Prefilter`] compares page words with, worked out once per query.
 struct Anchors {
     /// Everything is a candidate: an empty form or part, or a fuzzy key too short or not ASCII
@@ -305,6 +532,13 @@ struct Anchors {
     prefixes: Vec<(u64, u64)>,
     /// Per first byte, the range of `prefixes` starting with it (they are sorted by it).
     by_first_byte: Box<[(u16, u16); 256]>,
+    /// Per byte: [`START`] when a word that starts with an anchor may start with it (each
+    /// prefix's first letter in either case, and every byte that starts a non-ASCII character:
+    /// `æ` folds to `a`, `ﬁ` is `fi`), and [`LETTER`] for an ASCII letter or digit.
+    classes: Box<[u8; 256]>,
+    /// For a word starting with an ASCII byte: which pairs of its first two bytes (lower-cased)
+    /// a word starting with an anchor may begin with, a bit per pair.
+    pairs: Box<[u64; 1024]>,
     /// Compound parts looked for inside longer words, with their lengths.
     parts: Vec<(memchr::memmem::Finder<'static>, usize)>,
     /// Per fuzzy key: its letter pairs, and how many of them a word within reach keeps.
@@ -329,6 +563,14 @@ impl Anchors {
             off: false,
             prefixes: Vec::new(),
             by_first_byte: Box::new([(0, 0); 256]),
+            classes: Box::new(std::array::from_fn(|b| {
+                if normalize::ASCII_ALPHANUMERIC[b] {
+                    LETTER
+                } else {
+                    0
+                }
+            })),
+            pairs: Box::new([0; 1024]),
             parts: Vec::new(),
             fuzzy: Vec::new(),
         };
@@ -385,6 +627,35 @@ impl Anchors {
             }
             start = end;
         }
+        for &(bytes, mask) in &anchors.prefixes {
+            let first = (bytes & 0xff) as u8;
+            anchors.classes[usize::from(first)] |= START;
+            anchors.classes[usize::from(first.to_ascii_uppercase())] |= START;
+            // The second byte of the word, lower-cased, that can fold to the anchor's second:
+            // itself; anything after a one-letter anchor; anything not ASCII (`æ` folds to
+            // `ae`, `ﬁ` is `fi`); a separator that may join (`1.140`); and the letters folding
+            // drops after `a` and `o` (`aarhus`, `oe`).
+            let second = (bytes >> 8) as u8;
+            for next in 0..=u8::MAX {
+                let allowed = mask <= 0xff
+                    || next == second
+                    || !next.is_ascii()
+                    || matches!(next, b'.' | b',' | b'\'')
+                    || matches!((first, next), (b'a', b'a' | b'e') | (b'o', b'e'));
+                if allowed {
+                    let pair = usize::from(first) << 8 | usize::from(next);
+                    anchors.pairs[pair / 64] |= 1 << (pair % 64);
+                }
+            }
+        }
+        anchors.classes[0xC0..]
+            .iter_mut()
+            .for_each(|class| *class |= START);
+        if !anchors.parts.is_empty() {
+            for b in [b'.', b','].into_iter().chain(0xC0..=u8::MAX) {
+                anchors.classes[usize::from(b)] |= INSIDE;
+            }
+        }
         anchors
     }
 
@@ -395,9 +666,22 @@ impl Anchors {
             off: true,
             prefixes: Vec::new(),
             by_first_byte: Box::new([(0, 0); 256]),
+            classes: Box::new([START; 256]),
+            pairs: Box::new([u64::MAX; 1024]),
             parts: Vec::new(),
             fuzzy: Vec::new(),
         }
+    }
+}
+
+impl Anchors {
+    /// Whether a word starting with the ASCII byte `first` then `next` may start with an
+    /// anchor, by [`Anchors::pairs`].
+    #[inline]
+    fn pair_allowed(&self, first: u8, next: u8) -> bool {
+        let pair =
+            usize::from(first.to_ascii_lowercase()) << 8 | usize::from(next.to_ascii_lowercase());
+        self.pairs[pair / 64] & (1 << (pair % 64)) != 0
     }
 }
 
@@ -490,6 +774,12 @@ impl Prefilter<'_> {
     /// Whether [`Prefilter::check_run`] may be used: the filter is on.
     fn keys_suffice(&self) -> bool {
         !self.anchors.off
+    }
+
+    /// Whether the words that may match can be found without splitting the whole page
+    /// ([`candidate_words`]): the filter is on and no fuzzy key needs every word.
+    fn sparse(&self) -> bool {
+        !self.anchors.off && self.anchors.fuzzy.is_empty()
     }
 
     /// [`Prefilter::check`] of a word of ASCII letters and digits and `æ`, `ø`, `å`, at most
@@ -871,42 +1161,50 @@ fn best_window(matches: &[Match], max_chars: usize) -> (usize, usize) {
     best.map_or((0, 0), |(from, to, _)| (from, to))
 }
 
-/// Widens `[from, to)` to about `max_chars` characters, cut at word boundaries.
-fn widen(
-    text: &str,
-    words: &[PageWord],
-    from: usize,
-    to: usize,
-    max_chars: usize,
-) -> (usize, usize) {
+/// Widens `[from, to)` to about `max_chars` characters, cut at word boundaries: it starts at
+/// the first word beginning no more than a third of the spare characters before `from`, and
+/// ends at the last word ending within `max_chars` characters of that start.
+///
+/// `from` must be the start of a word or 0, and `to` the end of a word or `from`. Only the words
+/// near the passage are split out, from the nearest point before it where no word is in
+/// progress.
+fn widen(text: &str, from: usize, to: usize, max_chars: usize) -> (usize, usize) {
+    let chars = |a: usize, b: usize| text.get(a..b).map_or(usize::MAX, |s| s.chars().count());
     let used = text.get(from..to).map_or(0, |s| s.chars().count());
     let spare = max_chars.saturating_sub(used);
     let before = spare / 3;
-    let chars = |a: usize, b: usize| text.get(a..b).map_or(usize::MAX, |s| s.chars().count());
-    // Start at the first word beginning no more than `before` characters earlier. Words are in
-    // page order; distances grow word by word, so each is counted from the previous one.
+    // Words starting more than `before` characters before `from` are too far: split from a
+    // point before the first character that is not.
+    let reach = text
+        .get(..from)
+        .and_then(|head| head.char_indices().rev().nth(before))
+        .map_or(0, |(at, _)| at);
+    let bytes = text.as_bytes();
     let mut start = from;
-    let first_before = words.partition_point(|w| w.start < from);
-    let mut distance = 0usize;
-    for word in words[..first_before].iter().rev() {
-        distance = distance.saturating_add(chars(word.start, start));
-        if distance > before {
+    for span in normalize::word_spans_from(text, restart_point(bytes, 0, reach)) {
+        if span.start >= from {
             break;
         }
-        start = word.start;
+        if is_kept(text, span) && chars(span.start, from) <= before {
+            start = span.start;
+            break;
+        }
     }
     let room = max_chars.saturating_sub(text.get(start..to).map_or(0, |s| s.chars().count()));
     let mut end = to.max(start);
-    let first_after = to.max(start);
+    // Characters from `start` to `counted_to`, counted a word at a time.
     let mut counted_to = start;
     let mut distance = 0usize;
-    for word in &words[words.partition_point(|w| w.start < first_after)..] {
-        distance = distance.saturating_add(chars(counted_to, word.end));
-        counted_to = word.end;
+    for span in normalize::word_spans_from(text, to.max(start)) {
+        if !is_kept(text, span) {
+            continue;
+        }
+        distance = distance.saturating_add(chars(counted_to, span.end));
+        counted_to = span.end;
         if distance > max_chars && end > start {
             break;
         }
-        end = word.end;
+        end = span.end;
         if room == 0 {
             break;
         }
@@ -1011,6 +1309,56 @@ mod tests {
             content: true,
             phrase: Vec::new(),
         }
+    }
+
+    /// The former `widen`, over the list of every page word: the reference for [`widen`].
+    /// Widens `[from, to)` to about `max_chars` characters, cut at word boundaries.
+    fn widen_over_words(
+        text: &str,
+        words: &[PageWord],
+        from: usize,
+        to: usize,
+        max_chars: usize,
+    ) -> (usize, usize) {
+        let used = text.get(from..to).map_or(0, |s| s.chars().count());
+        let spare = max_chars.saturating_sub(used);
+        let before = spare / 3;
+        let chars = |a: usize, b: usize| text.get(a..b).map_or(usize::MAX, |s| s.chars().count());
+        // Start at the first word beginning no more than `before` characters earlier. Words are in
+        // page order; distances grow word by word, so each is counted from the previous one.
+        let mut start = from;
+        let first_before = words.partition_point(|w| w.start < from);
+        let mut distance = 0usize;
+        for word in words[..first_before].iter().rev() {
+            distance = distance.saturating_add(chars(word.start, start));
+            if distance > before {
+                break;
+            }
+            start = word.start;
+        }
+        let room = max_chars.saturating_sub(text.get(start..to).map_or(0, |s| s.chars().count()));
+        let mut end = to.max(start);
+        let first_after = to.max(start);
+        let mut counted_to = start;
+        let mut distance = 0usize;
+        for word in &words[words.partition_point(|w| w.start < first_after)..] {
+            distance = distance.saturating_add(chars(counted_to, word.end));
+            counted_to = word.end;
+            if distance > max_chars && end > start {
+                break;
+            }
+            end = word.end;
+            if room == 0 {
+                break;
+            }
+        }
+        // Keep a sentence's closing punctuation.
+        if let Some(c) = text.get(end..).and_then(|rest| rest.chars().next())
+            && matches!(c, '.' | '!' | '?' | ')' | '»' | '"')
+        {
+            end += c.len_utf8();
+        }
+        (start, end)
     }
 
     fn highlighted(snippet: &Snippet) -> Vec<&str> {
@@ -1151,17 +1499,22 @@ mod tests {
                     ..ItemTerms::default()
                 })
                 .collect();
+            // Without fuzzy items the words that may match are found sparsely; with them, every
+            // word of the page is split out.
+            let sparse = terms.clone();
             terms.items.extend(fuzzy);
-            // One snippeter for all pages, as a search uses it: its memory must not leak
-            // between pages either.
-            let mut snippeter = Snippeter::new(&terms);
-            for (n, page) in pages.iter().enumerate() {
-                let quick = snippeter.snippet(page, 200);
-                assert_eq!(
-                    quick,
-                    reference_snippet(page, &terms, 200),
-                    "{query} on page {n}"
-                );
+            for terms in [sparse, terms] {
+                // One snippeter for all pages, as a search uses it: its memory must not leak
+                // between pages either.
+                let mut snippeter = Snippeter::new(&terms);
+                for (n, page) in pages.iter().enumerate() {
+                    let quick = snippeter.snippet(page, 200);
+                    assert_eq!(
+                        quick,
+                        reference_snippet(page, &terms, 200),
+                        "{query} on page {n}"
+                    );
+                }
             }
         }
     }
@@ -1231,6 +1584,105 @@ mod tests {
                     proptest::prop_assert_eq!(&memo.distinct[a].0, &all_memo.distinct[b].0);
                 }
             }
+        }
+    }
+
+    /// Pieces of page text for [`words_found_sparsely_give_the_same_snippet`]: words that make
+    /// the one-pass split and the sparse search take every branch (capitals, `æøå` first or
+    /// inside, ligatures, accents, joined numbers, soft hyphens, apostrophes, a word too long to
+    /// keep) and separators that do or do not end a word.
+    const PIECES: &[&str] = &[
+        "forebyggelse",
+        "Forebyggelse",
+        "FOREBYGGELSE",
+        "forebyg",
+        "rådgivning",
+        "raadgivning",
+        "Århus",
+        "Aarhus",
+        "øvrige",
+        "Økonomi",
+        "også",
+        "ﬁnansiering",
+        "café",
+        "e\u{301}cole",
+        "1.140",
+        "2,5",
+        "12",
+        "fore\u{AD}byggelse",
+        "Center's",
+        "børn’s",
+        "statusrapportering",
+        "rapportering",
+        "handlingsplan",
+        "handlingsplaner",
+        "i",
+        "og",
+        "til",
+        "fra",
+        "bekymring",
+        "SSP",
+        "konsulent",
+        "aeble",
+        "oe",
+        "a",
+        "x",
+        "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklmnop",
+    ];
+    const SEPARATORS: &[&str] = &[
+        " ", " ", " ", "\n", ". ", ", ", "-", "–", " “", "” ", "\u{A0}", "…", "'", ".", ",", "/",
+        "(", ") ", "\u{AD}", " \u{AD}", "’",
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        #[test]
+        fn words_found_sparsely_give_the_same_snippet(
+            pieces in proptest::collection::vec((0..PIECES.len(), 0..SEPARATORS.len()), 0..40),
+            query in proptest::collection::vec(0..PIECES.len(), 1..4),
+            chars in 20usize..120,
+        ) {
+            let text: String = pieces
+                .iter()
+                .map(|&(word, separator)| format!("{}{}", PIECES[word], SEPARATORS[separator]))
+                .collect();
+            // Each word an item, and the words together a phrase.
+            let query = query.iter().map(|&i| PIECES[i]).collect::<Vec<_>>().join(" ");
+            let analyzer = crate::analysis::Analyzer::new(crate::analysis::Lexicon::seed());
+            let terms = analysed_items(&analyzer, &query);
+            let anchors = Anchors::new(&terms);
+            proptest::prop_assume!(Prefilter::new(&text, &anchors).sparse());
+            let quick = make_snippet(&text, &terms, chars);
+            let reference = reference_snippet(&text, &terms, chars);
+            proptest::prop_assert_eq!(quick, reference);
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        #[test]
+        fn widening_around_a_passage_cuts_where_the_list_of_every_word_does(
+            pieces in proptest::collection::vec((0..PIECES.len(), 0..SEPARATORS.len()), 0..40),
+            from_word in 0usize..40,
+            length in 0usize..5,
+            chars in 20usize..120,
+        ) {
+            let text: String = pieces
+                .iter()
+                .map(|&(word, separator)| format!("{}{}", PIECES[word], SEPARATORS[separator]))
+                .collect();
+            let terms = HighlightTerms::default();
+            let every = Anchors::off();
+            let words = page_words(&text, &Prefilter::new(&text, &every), &mut Memo::new(&terms));
+            // A passage from the start of one word to the end of another, or none at all.
+            let (from, to) = match words.get(from_word) {
+                Some(first) => (first.start, words[(from_word + length).min(words.len() - 1)].end),
+                None => (0, 0),
+            };
+            proptest::prop_assert_eq!(
+                widen(&text, from, to, chars),
+                widen_over_words(&text, &words, from, to, chars)
+            );
         }
     }
 
