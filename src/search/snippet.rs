@@ -17,11 +17,11 @@
 //! A word can match only if its folded form starts with one of the query's *anchors* (the
 //! first letters of its forms, folded) or holds one of its compound parts, so one pass over the
 //! bytes looks for word starts whose first two bytes can begin an anchor and for the parts'
-//! occurrences, and only the words there are split out ([`candidate_words`]); the passage is
-//! widened by splitting the words around it alone ([`widen`]). Of those candidates, a byte-level
+//! occurrences, and only the words there are split out (`candidate_words`); the passage is
+//! widened by splitting the words around it alone (`widen`). Of those candidates, a byte-level
 //! prefilter rules out most; only the rest are normalised, stemmed and folded, each distinct
 //! word once per search ([`Snippeter`]). A query with a fuzzy item (a word the index does not
-//! know) needs every word's letters, so its pages are split whole ([`page_words`]). About 7 µs
+//! know) needs every word's letters, so its pages are split whole (`page_words`). About 7 µs
 //! per page of 2 KB (15 µs split whole).
 
 use std::collections::HashSet;
@@ -240,10 +240,12 @@ fn page_words(text: &str, filter: &Prefilter<'_>, memo: &mut Memo<'_>) -> Vec<Pa
 /// The page words that may match, in page order, found without splitting the whole page: the
 /// sparse counterpart of [`page_words`], for a [`Prefilter`] that is [`Prefilter::sparse`].
 ///
-/// A word can match only when its folded form starts with an anchor (so its first byte is one
-/// of [`Anchors::starts`]) or a compound part found in the page lies inside it. So the page is
-/// walked a byte at a time looking only for such a byte after one that is no ASCII letter or
-/// digit, and for the parts' occurrences; around each, the word holding it is split out by
+/// A word can match only when its folded form starts with an anchor (so its first two bytes are
+/// allowed by [`Anchors::classes`] and [`Anchors::pairs`]) or a compound part lies inside it.
+/// Parts are found in the page lower-cased, which misses them only in words whose normal form
+/// differs from their bytes lower-cased; such words hold a byte [`may_hide_a_part`] flags. So
+/// the page is walked a byte at a time looking for such word starts and flagged bytes, besides
+/// the parts' occurrences; around each, the word is split out by
 /// [`normalize::word_spans_from`] from the nearest point no word spans (just past an ASCII
 /// separator that never joins, or past the last word looked at), and judged as [`page_words`]
 /// judges it. Words that cannot match are left out, so the list says nothing of adjacency:
