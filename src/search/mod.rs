@@ -283,12 +283,13 @@ impl Engine {
             tantivy::TantivyError::InternalError(format!("the search for `{query}` failed"))
         })??;
         let mut hits = Vec::with_capacity(top.len());
-        let mut snippeter = snippet::Snippeter::new(&compiled.highlights);
+        let mut snippeter =
+            (options.snippet_chars > 0).then(|| snippet::Snippeter::new(&compiled.highlights));
         for (score, address) in top.into_iter().take(options.limit) {
             let mut stored: StoredHit = searcher.doc(address)?;
             let text = stored.take_text(inner.fields.text);
             let mut hit = self.hit_of(stored, score);
-            if options.snippet_chars > 0 {
+            if let Some(snippeter) = snippeter.as_mut() {
                 let snippet = snippeter.snippet(&text, options.snippet_chars);
                 hit.snippet = snippet.text;
                 hit.highlights = snippet.highlights;
