@@ -5,25 +5,9 @@
 //! (empty query, only exclusions, bad filter) is the expected answer to many inputs.
 #![no_main]
 
-use std::path::PathBuf;
-use std::sync::OnceLock;
-
 use libfuzzer_sys::fuzz_target;
-use pubsearch::{Engine, IndexOptions, SearchOptions, build_index};
-
-fn engine() -> &'static Engine {
-    static ENGINE: OnceLock<Engine> = OnceLock::new();
-    ENGINE.get_or_init(|| {
-        let dir = std::env::temp_dir().join(format!("pubsearch-fuzz-index-{}", std::process::id()));
-        let corpus = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../corpus");
-        let options = IndexOptions {
-            threads: 1,
-            ..IndexOptions::default()
-        };
-        build_index(&dir, &[corpus], &options, &|_| {}).expect("corpus indexes");
-        Engine::open(&dir).expect("index opens")
-    })
-}
+use pubsearch::SearchOptions;
+use pubsearch_fuzz::corpus_engine;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(query) = std::str::from_utf8(data) else {
@@ -34,5 +18,5 @@ fuzz_target!(|data: &[u8]| {
         limit: 5,
         ..SearchOptions::default()
     };
-    let _ = engine().search(query, &options);
+    let _ = corpus_engine().search(query, &options);
 });

@@ -1198,13 +1198,21 @@ fn widen(text: &str, from: usize, to: usize, max_chars: usize) -> (usize, usize)
     let mut counted_to = start;
     let mut distance = 0usize;
     for span in normalize::word_spans_from(text, to.max(start)) {
-        if !is_kept(text, span) {
-            continue;
-        }
         distance = distance.saturating_add(chars(counted_to, span.end));
         counted_to = span.end;
+        let kept = is_kept(text, span);
+        if !kept && end == start {
+            // Nothing taken yet: the passage starts after a run too long to be a word (a hash
+            // or base64 noise), rather than showing it.
+            (start, end, distance) = (span.end, span.end, 0);
+            continue;
+        }
+        // Past the length, stop; but take one word after an empty passage.
         if distance > max_chars && end > start {
             break;
+        }
+        if !kept {
+            continue;
         }
         end = span.end;
         if room == 0 {
@@ -1313,15 +1321,20 @@ mod tests {
         }
     }
 
-    /// The former `widen`, over the list of every page word: the reference for [`widen`].
-    /// Widens `[from, to)` to about `max_chars` characters, cut at word boundaries.
+    /// [`widen`] over the list of every page word, each with whether normalisation keeps it:
+    /// the reference its local splitting is checked against (it was `widen` until session 4).
     fn widen_over_words(
         text: &str,
-        words: &[PageWord],
+        every: &[(PageWord, bool)],
         from: usize,
         to: usize,
         max_chars: usize,
     ) -> (usize, usize) {
+        let words: Vec<PageWord> = every
+            .iter()
+            .filter(|(_, kept)| *kept)
+            .map(|(word, _)| *word)
+            .collect();
         let used = text.get(from..to).map_or(0, |s| s.chars().count());
         let spare = max_chars.saturating_sub(used);
         let before = spare / 3;
@@ -1343,11 +1356,18 @@ mod tests {
         let first_after = to.max(start);
         let mut counted_to = start;
         let mut distance = 0usize;
-        for word in &words[words.partition_point(|w| w.start < first_after)..] {
+        for (word, kept) in &every[every.partition_point(|(w, _)| w.start < first_after)..] {
             distance = distance.saturating_add(chars(counted_to, word.end));
             counted_to = word.end;
+            if !kept && end == start {
+                (start, end, distance) = (word.end, word.end, 0);
+                continue;
+            }
             if distance > max_chars && end > start {
                 break;
+            }
+            if !kept {
+                continue;
             }
             end = word.end;
             if room == 0 {
@@ -1681,11 +1701,30 @@ mod tests {
                 Some(first) => (first.start, words[(from_word + length).min(words.len() - 1)].end),
                 None => (0, 0),
             };
+            let every: Vec<(PageWord, bool)> = normalize::word_spans(&text)
+                .map(|span| {
+                    let word = PageWord { start: span.start, end: span.end, id: None };
+                    (word, is_kept(&text, span))
+                })
+                .collect();
             proptest::prop_assert_eq!(
                 widen(&text, from, to, chars),
-                widen_over_words(&text, &words, from, to, chars)
+                widen_over_words(&text, &every, from, to, chars)
             );
         }
+    }
+
+    #[test]
+    fn words_too_long_to_keep_do_not_stretch_a_snippet() {
+        // Found by the `snippet` fuzz target: a page opening with runs too long to be words
+        // (hashes, base64) gave their whole length before the first word it kept.
+        let junk = "Årsrapp".to_owned() + &"b".repeat(70);
+        let text = format!("{junk} {junk} f og resten af siden");
+        let terms = HighlightTerms {
+            items: vec![item(&["fraværende"])],
+        };
+        let snippet = make_snippet(&text, &terms, 20);
+        assert_eq!(snippet.text, "… f og resten af …");
     }
 
     #[test]
