@@ -1207,9 +1207,15 @@ fn widen(text: &str, from: usize, to: usize, max_chars: usize) -> (usize, usize)
             (start, end, distance) = (span.end, span.end, 0);
             continue;
         }
-        // Past the length, stop; but take one word after an empty passage.
-        if distance > max_chars && end > start {
-            break;
+        // Past the length, stop; but take one word after an empty passage, without the
+        // separators before it when they alone pass the length.
+        if distance > max_chars {
+            if end > start {
+                break;
+            }
+            if kept {
+                (start, distance) = (span.start, chars(span.start, span.end));
+            }
         }
         if !kept {
             continue;
@@ -1363,8 +1369,13 @@ mod tests {
                 (start, end, distance) = (word.end, word.end, 0);
                 continue;
             }
-            if distance > max_chars && end > start {
-                break;
+            if distance > max_chars {
+                if end > start {
+                    break;
+                }
+                if *kept {
+                    (start, distance) = (word.start, chars(word.start, word.end));
+                }
             }
             if !kept {
                 continue;
@@ -1725,6 +1736,10 @@ mod tests {
         };
         let snippet = make_snippet(&text, &terms, 20);
         assert_eq!(snippet.text, "… f og resten af …");
+        // Nor do separators before the first word, when they alone pass the length.
+        let text = format!("{} ordet her og der", "!".repeat(70));
+        let snippet = make_snippet(&text, &terms, 20);
+        assert_eq!(snippet.text, "… ordet her og der");
     }
 
     #[test]
