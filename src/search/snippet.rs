@@ -1171,6 +1171,29 @@ fn best_window(matches: &[Match], max_chars: usize) -> (usize, usize) {
 /// near the passage are split out, from the nearest point before it where no word is in
 /// progress.
 fn widen(text: &str, from: usize, to: usize, max_chars: usize) -> (usize, usize) {
+    let bytes = text.as_bytes();
+    // From the nearest point before `at` where no word is in progress: the words starting at
+    // `at` or later, and perhaps a few before it, which the passage's rules pass over.
+    let words_from = |at: usize| {
+        normalize::word_spans_from(text, restart_point(bytes, 0, at))
+            .map(|span| (span, is_kept(text, span)))
+    };
+    widen_over(text, from, to, max_chars, words_from)
+}
+
+/// [`widen`], with the page words from a byte on given by `words_from`, each with whether
+/// normalisation keeps it: every word starting at or after that byte, in order, and maybe some
+/// before it.
+fn widen_over<I>(
+    text: &str,
+    from: usize,
+    to: usize,
+    max_chars: usize,
+    words_from: impl Fn(usize) -> I,
+) -> (usize, usize)
+where
+    I: Iterator<Item = (normalize::Span, bool)>,
+{
     let chars = |a: usize, b: usize| text.get(a..b).map_or(usize::MAX, |s| s.chars().count());
     let used = text.get(from..to).map_or(0, |s| s.chars().count());
     let spare = max_chars.saturating_sub(used);
@@ -1181,13 +1204,12 @@ fn widen(text: &str, from: usize, to: usize, max_chars: usize) -> (usize, usize)
         .get(..from)
         .and_then(|head| head.char_indices().rev().nth(before))
         .map_or(0, |(at, _)| at);
-    let bytes = text.as_bytes();
     let mut start = from;
-    for span in normalize::word_spans_from(text, restart_point(bytes, 0, reach)) {
+    for (span, kept) in words_from(reach) {
         if span.start >= from {
             break;
         }
-        if is_kept(text, span) && chars(span.start, from) <= before {
+        if kept && chars(span.start, from) <= before {
             start = span.start;
             break;
         }
@@ -1197,10 +1219,10 @@ fn widen(text: &str, from: usize, to: usize, max_chars: usize) -> (usize, usize)
     // Characters from `start` to `counted_to`, counted a word at a time.
     let mut counted_to = start;
     let mut distance = 0usize;
-    for span in normalize::word_spans_from(text, to.max(start)) {
+    let first_after = to.max(start);
+    for (span, kept) in words_from(first_after).skip_while(|(span, _)| span.start < first_after) {
         distance = distance.saturating_add(chars(counted_to, span.end));
         counted_to = span.end;
-        let kept = is_kept(text, span);
         if !kept && end == start {
             // Nothing taken yet: the passage starts after a run too long to be a word (a hash
             // or base64 noise), rather than showing it.
@@ -1325,73 +1347,6 @@ mod tests {
             content: true,
             phrase: Vec::new(),
         }
-    }
-
-    /// [`widen`] over the list of every page word, each with whether normalisation keeps it:
-    /// the reference its local splitting is checked against (it was `widen` until session 4).
-    fn widen_over_words(
-        text: &str,
-        every: &[(PageWord, bool)],
-        from: usize,
-        to: usize,
-        max_chars: usize,
-    ) -> (usize, usize) {
-        let words: Vec<PageWord> = every
-            .iter()
-            .filter(|(_, kept)| *kept)
-            .map(|(word, _)| *word)
-            .collect();
-        let used = text.get(from..to).map_or(0, |s| s.chars().count());
-        let spare = max_chars.saturating_sub(used);
-        let before = spare / 3;
-        let chars = |a: usize, b: usize| text.get(a..b).map_or(usize::MAX, |s| s.chars().count());
-        // Start at the first word beginning no more than `before` characters earlier. Words are in
-        // page order; distances grow word by word, so each is counted from the previous one.
-        let mut start = from;
-        let first_before = words.partition_point(|w| w.start < from);
-        let mut distance = 0usize;
-        for word in words[..first_before].iter().rev() {
-            distance = distance.saturating_add(chars(word.start, start));
-            if distance > before {
-                break;
-            }
-            start = word.start;
-        }
-        let room = max_chars.saturating_sub(text.get(start..to).map_or(0, |s| s.chars().count()));
-        let mut end = to.max(start);
-        let first_after = to.max(start);
-        let mut counted_to = start;
-        let mut distance = 0usize;
-        for (word, kept) in &every[every.partition_point(|(w, _)| w.start < first_after)..] {
-            distance = distance.saturating_add(chars(counted_to, word.end));
-            counted_to = word.end;
-            if !kept && end == start {
-                (start, end, distance) = (word.end, word.end, 0);
-                continue;
-            }
-            if distance > max_chars {
-                if end > start {
-                    break;
-                }
-                if *kept {
-                    (start, distance) = (word.start, chars(word.start, word.end));
-                }
-            }
-            if !kept {
-                continue;
-            }
-            end = word.end;
-            if room == 0 {
-                break;
-            }
-        }
-        // Keep a sentence's closing punctuation.
-        if let Some(c) = text.get(end..).and_then(|rest| rest.chars().next())
-            && matches!(c, '.' | '!' | '?' | ')' | '»' | '"')
-        {
-            end += c.len_utf8();
-        }
-        (start, end)
     }
 
     fn highlighted(snippet: &Snippet) -> Vec<&str> {
@@ -1712,15 +1667,16 @@ mod tests {
                 Some(first) => (first.start, words[(from_word + length).min(words.len() - 1)].end),
                 None => (0, 0),
             };
-            let every: Vec<(PageWord, bool)> = normalize::word_spans(&text)
-                .map(|span| {
-                    let word = PageWord { start: span.start, end: span.end, id: None };
-                    (word, is_kept(&text, span))
-                })
+            // The reference: every word of the page, split from its start.
+            let every: Vec<(normalize::Span, bool)> = normalize::word_spans(&text)
+                .map(|span| (span, is_kept(&text, span)))
                 .collect();
+            let listed = |at: usize| {
+                every[every.partition_point(|(span, _)| span.start < at)..].iter().copied()
+            };
             proptest::prop_assert_eq!(
                 widen(&text, from, to, chars),
-                widen_over_words(&text, &every, from, to, chars)
+                widen_over(&text, from, to, chars, listed)
             );
         }
     }
