@@ -345,8 +345,6 @@ fn candidate_words(text: &str, filter: &Prefilter<'_>, memo: &mut Memo<'_>) -> V
 /// separators that never join two words (so `word_spans` gives it the same span).
 #[inline]
 fn plain_word_at(bytes: &[u8], at: usize) -> Option<normalize::Span> {
-    let never_joins =
-        |b: u8| b.is_ascii() && !b.is_ascii_alphanumeric() && !matches!(b, b'.' | b',' | b'\'');
     if at > 0 && !never_joins(*bytes.get(at - 1)?) {
         return None;
     }
@@ -365,13 +363,19 @@ fn plain_word_at(bytes: &[u8], at: usize) -> Option<normalize::Span> {
     })
 }
 
+/// Whether `b` is an ASCII separator that ends a word and never joins two into one (as `.` and
+/// `,` between digits and `'` between letters do): no word spans it.
+#[inline]
+fn never_joins(b: u8) -> bool {
+    b.is_ascii() && !b.is_ascii_alphanumeric() && !matches!(b, b'.' | b',' | b'\'')
+}
+
 /// The last point at or before `at`, and not before `floor` (itself one), where no word of
 /// `bytes` is in progress: just past an ASCII separator that never joins two words.
 fn restart_point(bytes: &[u8], floor: usize, at: usize) -> usize {
     let mut point = at;
     while point > floor {
-        let b = bytes[point - 1];
-        if b.is_ascii() && !b.is_ascii_alphanumeric() && !matches!(b, b'.' | b',' | b'\'') {
+        if never_joins(bytes[point - 1]) {
             return point;
         }
         point -= 1;
