@@ -642,16 +642,19 @@ impl Anchors {
             // `ae`, `ﬁ` is `fi`); a separator that may join (`1.140`); and the letters folding
             // drops after `a` and `o` (`aarhus`, `oe`).
             let second = (bytes >> 8) as u8;
-            for next in 0..=u8::MAX {
-                let allowed = mask <= 0xff
-                    || next == second
-                    || !next.is_ascii()
-                    || matches!(next, b'.' | b',' | b'\'')
-                    || matches!((first, next), (b'a', b'a' | b'e') | (b'o', b'e'));
-                if allowed {
-                    let pair = usize::from(first) << 8 | usize::from(next);
-                    anchors.pairs[pair / 64] |= 1 << (pair % 64);
-                }
+            let row = &mut anchors.pairs[usize::from(first) * 4..][..4];
+            if mask <= 0xff {
+                row.fill(u64::MAX);
+                continue;
+            }
+            // Bytes 128–255 (not ASCII) are the last two words of the row.
+            row[2..].fill(u64::MAX);
+            let mut allow = |next: u8| row[usize::from(next) / 64] |= 1 << (next % 64);
+            [second, b'.', b',', b'\''].into_iter().for_each(&mut allow);
+            match first {
+                b'a' => [b'a', b'e'].into_iter().for_each(&mut allow),
+                b'o' => allow(b'e'),
+                _ => {}
             }
         }
         anchors.classes[0xC0..]
@@ -678,9 +681,7 @@ impl Anchors {
             fuzzy: Vec::new(),
         }
     }
-}
 
-impl Anchors {
     /// Whether a word starting with the ASCII byte `first` then `next` may start with an
     /// anchor, by [`Anchors::pairs`].
     #[inline]
