@@ -255,6 +255,14 @@ fn candidate_words(text: &str, filter: &Prefilter<'_>, memo: &mut Memo<'_>) -> V
     let classes = &filter.anchors.classes;
     let infixes = &filter.infixes;
     let mut words = Vec::new();
+    // Adds the word at `span` if it may match.
+    let mut take = |span: normalize::Span, words: &mut Vec<PageWord>| {
+        if let Some(check) = judge(text, span, filter)
+            && check != Check::NoMatch
+        {
+            push_word(words, text, span, check, memo);
+        }
+    };
     // Every word starting before `done` has been looked at.
     let mut done: usize = 0;
     // The byte scan has looked at every byte before `scan`.
@@ -262,13 +270,13 @@ fn candidate_words(text: &str, filter: &Prefilter<'_>, memo: &mut Memo<'_>) -> V
     let mut next_infix = 0;
     loop {
         let from = scan.max(done);
-        let after_letter = from
-            .checked_sub(1)
-            .is_some_and(|i| normalize::ASCII_ALPHANUMERIC[usize::from(bytes[i])]);
         let mut hit = bytes.len();
         // Whether the hit asks for the word holding it rather than one starting at it.
         let mut hit_inside = false;
-        let mut previous = if after_letter { LETTER } else { 0 };
+        // Only its LETTER bit is read.
+        let mut previous = from
+            .checked_sub(1)
+            .map_or(0, |i| classes[usize::from(bytes[i])]);
         for (i, &b) in bytes.get(from..).unwrap_or_default().iter().enumerate() {
             let class = classes[usize::from(b)];
             if class & (START | INSIDE) != 0 {
@@ -312,11 +320,7 @@ fn candidate_words(text: &str, filter: &Prefilter<'_>, memo: &mut Memo<'_>) -> V
             // Most hits are plain ASCII words between separators that never join: their span
             // is read off the bytes.
             if let Some(span) = plain_word_at(bytes, at) {
-                if let Some(check) = judge(text, span, filter)
-                    && check != Check::NoMatch
-                {
-                    push_word(&mut words, text, span, check, memo);
-                }
+                take(span, &mut words);
                 done = span.end;
                 continue;
             }
@@ -329,11 +333,7 @@ fn candidate_words(text: &str, filter: &Prefilter<'_>, memo: &mut Memo<'_>) -> V
             // A word holding `at` but starting before it is no candidate for its first byte: it
             // was not found by it, so it waits for a compound part inside, if any.
             if span.start <= at && (inside || span.start == at) {
-                if let Some(check) = judge(text, span, filter)
-                    && check != Check::NoMatch
-                {
-                    push_word(&mut words, text, span, check, memo);
-                }
+                take(span, &mut words);
                 done = spans.offset();
             }
             break;
