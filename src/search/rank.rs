@@ -258,8 +258,15 @@ impl QueryBuilder<'_> {
                 // Coverage counts words on the page itself: a title word is on every page of
                 // its document and would lift them all into the top tier.
                 QueryNode::Word(text) | QueryNode::Phrase(text) => {
-                    let quoted = matches!(item, QueryNode::Phrase(_));
-                    let clauses = self.word_or_phrase_clauses(text, highlights, quoted);
+                    let clauses = match terms {
+                        // A word was analysed above, for its stop words.
+                        Some(words) => self.clauses_of(words, highlights, false),
+                        None => self.word_or_phrase_clauses(
+                            text,
+                            highlights,
+                            matches!(item, QueryNode::Phrase(_)),
+                        ),
+                    };
                     if !clauses.is_empty() {
                         if let Some(top) = top.as_deref_mut() {
                             top.plan.words.push(plan_word(&clauses, COVERAGE));
@@ -353,16 +360,25 @@ impl QueryBuilder<'_> {
         highlights: &mut HighlightTerms,
         quoted: bool,
     ) -> Vec<Clause> {
-        let words = self.analyzer.analyze_text(text);
-        match words.as_slice() {
+        self.clauses_of(&self.analyzer.analyze_text(text), highlights, quoted)
+    }
+
+    /// [`QueryBuilder::word_or_phrase_clauses`] of a text analysed into `words`.
+    fn clauses_of(
+        &self,
+        words: &[WordTerms],
+        highlights: &mut HighlightTerms,
+        quoted: bool,
+    ) -> Vec<Clause> {
+        match words {
             [] => Vec::new(),
             [word] if !quoted || words.len() == 1 => {
-                highlights.items.push(item_terms(&words, !word.stop_word));
+                highlights.items.push(item_terms(words, !word.stop_word));
                 self.word_clauses(word, highlights)
             }
             _ => {
-                highlights.items.push(item_terms(&words, true));
-                self.phrase_clauses(&words)
+                highlights.items.push(item_terms(words, true));
+                self.phrase_clauses(words)
             }
         }
     }
