@@ -272,16 +272,49 @@ fn segment(
             }
         })?;
     }
+    Ok(offer_matches(reader, ord, matched, score, top))
+}
+
+/// Offers the matching live pages of a segment to `top`, in increasing address order, and
+/// returns their number.
+///
+/// A page enters only when its score beats the threshold of the pages kept so far, and after
+/// the first few hundred pages nearly none does; so each run of 64 pages is compared with the
+/// threshold at once, and only the pages above it are offered one by one.
+fn offer_matches(
+    reader: &SegmentReader,
+    ord: u32,
+    matched: &Bits,
+    score: &[Score],
+    top: &mut TopPages,
+) -> usize {
     let alive = reader.alive_bitset();
     let mut count = 0;
-    for doc in matched.iter() {
-        if alive.is_some_and(|alive| alive.is_deleted(doc)) {
+    for (chunk, (&bits, scores)) in matched.words.iter().zip(score.chunks(64)).enumerate() {
+        let mut live = bits;
+        let base = (chunk * 64) as DocId;
+        if let Some(alive) = alive {
+            let mut rest = bits;
+            while rest != 0 {
+                let bit = rest.trailing_zeros();
+                rest &= rest - 1;
+                if alive.is_deleted(base + bit) {
+                    live &= !(1 << bit);
+                }
+            }
+        }
+        if live == 0 {
             continue;
         }
-        count += 1;
-        top.offer(score[doc as usize], DocAddress::new(ord, doc));
+        count += live.count_ones() as usize;
+        let mut offered = live & top.may_enter(scores);
+        while offered != 0 {
+            let bit = offered.trailing_zeros();
+            offered &= offered - 1;
+            top.offer(scores[bit as usize], DocAddress::new(ord, base + bit));
+        }
     }
-    Ok(count)
+    count
 }
 
 /// Adds the BM25 score of `term` to each page holding it and marks the page, decoding the
@@ -418,6 +451,20 @@ impl TopPages {
         if self.pages.len() >= 2 * self.limit {
             self.cut();
         }
+    }
+
+    /// Which of up to 64 `scores` may enter (a bit each, the first score lowest): those above
+    /// the threshold, all of them before there is one. A mask for [`TopPages::offer`], which
+    /// judges each page it is given again as the threshold may rise in between.
+    fn may_enter(&self, scores: &[Score]) -> u64 {
+        let Some(threshold) = self.threshold else {
+            return u64::MAX;
+        };
+        let mut mask = 0;
+        for (i, &score) in scores.iter().enumerate().take(64) {
+            mask |= u64::from(score > threshold) << i;
+        }
+        mask
     }
 
     /// Keeps the best `limit` pages (in no order) and raises the threshold to the worst of them.
