@@ -10,6 +10,11 @@ use pubsearch::bench::{BenchQuery, read_queries};
 use pubsearch::corpus_gen::{GenOptions, generate};
 use pubsearch::{Engine, IndexOptions, build_index};
 
+/// The allocator of the `pubsearch` binary, so that these figures and `pubsearch bench` measure
+/// the same program.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The project root.
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

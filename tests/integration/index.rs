@@ -96,6 +96,53 @@ fn changed_added_and_removed_files_are_handled_alone() {
     assert_eq!((report.files_indexed, report.files_unchanged), (0, 1));
 }
 
+/// Number of segments a search of the index at `index` goes through.
+fn segments(index: &Path) -> usize {
+    tantivy::Index::open_in_dir(index)
+        .expect("index opens")
+        .searchable_segment_ids()
+        .expect("segments listed")
+        .len()
+}
+
+#[test]
+fn a_run_that_writes_every_page_leaves_one_segment_and_an_update_merges_nothing() {
+    let (_work, corpus, index) = two_file_corpus();
+    let options = IndexOptions {
+        threads: 2,
+        ..IndexOptions::default()
+    };
+    let run = |options: &IndexOptions| {
+        build_index(&index, std::slice::from_ref(&corpus), options, &|_| {}).expect("index builds")
+    };
+    assert_eq!(run(&options).pages_total, 19);
+    assert_eq!(
+        segments(&index),
+        1,
+        "a first build is merged into one segment"
+    );
+
+    // One file replaced: its new pages go into new segments (one per writer thread that got
+    // some), and the merged segment stays as it was, less the old pages.
+    std::fs::copy(
+        corpus_dir().join("aarsrapport-2018.pdf"),
+        corpus.join("aarsrapport-2019.pdf"),
+    )
+    .expect("replace");
+    let update = run(&options);
+    assert_eq!((update.files_indexed, update.files_unchanged), (1, 1));
+    assert!(segments(&index) >= 2, "an update merges nothing");
+    let engine = Engine::open(&index).expect("engine");
+    assert_eq!(engine.stats().expect("stats").pages, update.pages_total);
+
+    let full = IndexOptions {
+        full: true,
+        ..options
+    };
+    assert_eq!(run(&full).pages_total, update.pages_total);
+    assert_eq!(segments(&index), 1, "a full rebuild is merged again");
+}
+
 #[test]
 fn broken_files_are_reported_and_the_rest_indexed() {
     let work = tempfile::tempdir().expect("temp");
