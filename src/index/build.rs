@@ -484,7 +484,8 @@ pub fn build_index(
 /// merges, so that its cost stays in proportion to the run's own work: updating one file of a
 /// large index stays quick, and tantivy's merge policy looks after the small segments such
 /// updates add. The merge is committed atomically like any other: a run killed during it
-/// leaves the index as committed just before.
+/// leaves the index as committed just before, and an error from it comes after the commit, so
+/// the index is complete and searchable, in several segments.
 fn merge_segments(index: &Index, writer: &mut IndexWriter<TantivyDocument>) -> Result<()> {
     let segments = index.searchable_segment_ids()?;
     if segments.len() > 1 {
