@@ -208,20 +208,12 @@ fn page_words(text: &str, filter: &Prefilter<'_>, memo: &mut Memo<'_>) -> Vec<Pa
                 Some(&n) => n.is_ascii(),
             };
             if ends {
-                if pos - start > normalize::MAX_WORD_BYTES {
-                    continue;
-                }
                 let span = normalize::Span {
                     start,
                     end: pos,
                     joined: false,
                 };
-                // A capital `Æ`, `Ø` or `Å` makes a word a candidate, as in `Prefilter::check`.
-                let check = if capital_aeoeaa {
-                    Check::Candidate
-                } else {
-                    filter.check_run(bytes, span)
-                };
+                let check = run_check(bytes, span, capital_aeoeaa, filter);
                 push_word(&mut words, text, span, check, memo);
                 continue;
             }
@@ -410,16 +402,31 @@ fn judge(text: &str, span: normalize::Span, filter: &Prefilter<'_>) -> Option<Ch
             run = false;
         }
     }
-    let check = if !run {
+    let check = if run {
+        run_check(bytes, span, capital_aeoeaa, filter)
+    } else {
         filter.check(text, span)
-    } else if word.len() > normalize::MAX_WORD_BYTES {
+    };
+    (check != Check::Dropped).then_some(check)
+}
+
+/// The [`Check`] of a word that is a run of ASCII letters and digits and `æøå` in either case
+/// (`capital_aeoeaa`: with a capital `Æ`, `Ø` or `Å`, which makes it a candidate, as in
+/// [`Prefilter::check`]); a run too long to be a word is dropped.
+#[inline]
+fn run_check(
+    bytes: &[u8],
+    span: normalize::Span,
+    capital_aeoeaa: bool,
+    filter: &Prefilter<'_>,
+) -> Check {
+    if span.end - span.start > normalize::MAX_WORD_BYTES {
         Check::Dropped
     } else if capital_aeoeaa {
         Check::Candidate
     } else {
         filter.check_run(bytes, span)
-    };
-    (check != Check::Dropped).then_some(check)
+    }
 }
 
 /// Whether the word at `span` is a word of the page, as [`page_words`] lists them: normalising
