@@ -69,10 +69,26 @@ fn is_dropped(c: char) -> bool {
         || (c.is_control() && c != '\n')
 }
 
-/// Character-level clean-up of one page (before hyphen joining).
-fn normalize_chars(text: &str) -> String {
+/// Maps each character of `text` by [`map_char`] and drops those [`is_dropped`] says, leaving a
+/// space where a dropped symbol stood between words.
+fn map_chars(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    let mut rest = text;
+    while !rest.is_empty() {
+        // Printable ASCII (most of a page) is neither mapped nor dropped: copied by the run.
+        let run = rest
+            .bytes()
+            .position(|b| !(b' '..=b'~').contains(&b))
+            .unwrap_or(rest.len());
+        if let (Some(ascii), Some(after)) = (rest.get(..run), rest.get(run..))
+            && run > 0
+        {
+            out.push_str(ascii);
+            rest = after;
+            continue;
+        }
+        let Some(c) = rest.chars().next() else { break };
+        rest = rest.get(c.len_utf8()..).unwrap_or_default();
         if let Some(r) = map_char(c) {
             out.push_str(r);
         } else if is_dropped(c) {
@@ -84,6 +100,12 @@ fn normalize_chars(text: &str) -> String {
             out.push(c);
         }
     }
+    out
+}
+
+/// Character-level clean-up of one page (before hyphen joining).
+fn normalize_chars(text: &str) -> String {
+    let out = map_chars(text);
     // Collapse spaces, trim lines.
     let mut clean = String::with_capacity(out.len());
     for (i, line) in out.split('\n').enumerate() {
@@ -453,6 +475,35 @@ mod tests {
             text in "[a-zæøåÆØÅ \u{300}-\u{36f}\u{1100}-\u{1112}\u{1161}-\u{1175}\u{ac00}-\u{ac10}\u{fb01}\u{212b}\u{f900}-\u{f910}]{0,24}"
         ) {
             proptest::prop_assert_eq!(nfc(&text).into_owned(), text.nfc().collect::<String>());
+        }
+    }
+
+    /// [`map_chars`] as the rule reads: one character at a time.
+    fn map_chars_one_by_one(text: &str) -> String {
+        let mut out = String::new();
+        for c in text.chars() {
+            if let Some(r) = map_char(c) {
+                out.push_str(r);
+            } else if is_dropped(c) {
+                if c >= '\u{e000}' && !out.ends_with([' ', '\n']) && !out.is_empty() {
+                    out.push(' ');
+                }
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        /// Copying printable ASCII by the run gives what mapping every character gives, on
+        /// text mixing ASCII, controls, ligatures, odd spaces, format marks, PUA symbols and
+        /// Danish letters.
+        #[test]
+        fn ascii_runs_map_like_single_characters(
+            text in "[ -~\t\r\n\u{0}-\u{1f}\u{7f}\u{a0}\u{ad}æøåÆØÅ\u{fb01}-\u{fb06}\u{2000}-\u{200f}\u{2028}\u{2063}\u{e000}-\u{e002}\u{f0000}]{0,40}"
+        ) {
+            proptest::prop_assert_eq!(map_chars(&text), map_chars_one_by_one(&text));
         }
     }
 
