@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Reproduces the tables of BENCHMARKS.md: generates the scale corpora, indexes each corpus from
 # scratch and again unchanged, runs `pubsearch bench` on it and the SQLite FTS5 baseline
-# (benches/fts5_compare.py), times indexing with one thread and with all cores, and times the CLI
-# end to end with hyperfine.
+# (benches/fts5_compare.py), times indexing with one thread and with all cores and against
+# pdftotext alone, and times the CLI end to end with hyperfine.
 #
 # Usage: benches/run_benchmarks.sh [OUT_DIR] [SIZES...]   (default: target/bench-runs 1000 10000 100000)
 # Needs a release build (cargo build --release), pdftotext, python3, hyperfine.
@@ -42,6 +42,17 @@ if [ -n "$scale" ]; then
       "$BIN" index "$OUT/gen-$scale" --index "$OUT/index-threads-$t" --full --threads "$t" --json \
       > /dev/null
     rm -rf "$OUT/index-threads-$t"
+  done
+  # Indexing against pdftotext on one core, three interleaved rounds: pdftotext run once per
+  # PDF (it takes one file), then a full one-thread build of the same files. Each line of a
+  # .time file is wall, user and system seconds.
+  for r in 1 2 3; do
+    /usr/bin/time -f '%e %U %S' -o "$OUT/gen-$scale.pdftotext-$r.time" \
+      sh -c 'for f in "$1"/*.pdf; do pdftotext "$f" /dev/null; done' sh "$OUT/gen-$scale"
+    /usr/bin/time -f '%e %U %S' -o "$OUT/gen-$scale.index-one-thread-$r.time" \
+      "$BIN" index "$OUT/gen-$scale" --index "$OUT/index-one-thread" --full --threads 1 --json \
+      > /dev/null
+    rm -rf "$OUT/index-one-thread"
   done
 fi
 hyperfine -N --warmup 3 --runs 50 --export-json "$OUT/cli.hyperfine.json" \
