@@ -322,8 +322,8 @@ pub fn build_index(
     // Stored pages are not compressed (`DOCSTORE_COMPRESSION`) and each is a block of its own,
     // so tantivy's store thread would only be handed one page after another: the hand-over
     // (two futex calls a page) cost more CPU than the writing, 0.3–0.5 CPU-s of 4.8 at 10,000
-    // pages. The store is written on the indexing thread instead. Set on every run, not saved
-    // with the index alone, so indexes made before this also get it.
+    // pages. The store is written on the indexing thread instead. Set on the opened index at
+    // every run, so indexes made before this get it too.
     index.settings_mut().docstore_compress_dedicated_thread = false;
     let lexicon_tmp = index_dir.join(format!("{LEXICON_FILE}.tmp"));
     lexicon
