@@ -89,18 +89,24 @@ fn map_chars(text: &str) -> String {
         }
         let Some(c) = rest.chars().next() else { break };
         rest = rest.get(c.len_utf8()..).unwrap_or_default();
-        if let Some(r) = map_char(c) {
-            out.push_str(r);
-        } else if is_dropped(c) {
-            // PUA bullets and controls stand between words: keep a boundary.
-            if c >= '\u{e000}' && !out.ends_with([' ', '\n']) && !out.is_empty() {
-                out.push(' ');
-            }
-        } else {
-            out.push(c);
-        }
+        push_mapped(&mut out, c);
     }
     out
+}
+
+/// Appends `c` to `out` mapped by [`map_char`], or nothing when it [`is_dropped`].
+#[inline]
+fn push_mapped(out: &mut String, c: char) {
+    if let Some(r) = map_char(c) {
+        out.push_str(r);
+    } else if is_dropped(c) {
+        // PUA bullets and controls stand between words: keep a boundary.
+        if c >= '\u{e000}' && !out.ends_with([' ', '\n']) && !out.is_empty() {
+            out.push(' ');
+        }
+    } else {
+        out.push(c);
+    }
 }
 
 /// Character-level clean-up of one page (before hyphen joining).
@@ -522,15 +528,7 @@ mod tests {
     fn map_chars_one_by_one(text: &str) -> String {
         let mut out = String::new();
         for c in text.chars() {
-            if let Some(r) = map_char(c) {
-                out.push_str(r);
-            } else if is_dropped(c) {
-                if c >= '\u{e000}' && !out.ends_with([' ', '\n']) && !out.is_empty() {
-                    out.push(' ');
-                }
-            } else {
-                out.push(c);
-            }
+            push_mapped(&mut out, c);
         }
         out
     }
