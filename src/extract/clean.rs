@@ -80,8 +80,8 @@ fn map_chars(text: &str) -> String {
             .bytes()
             .position(|b| !(b' '..=b'~').contains(&b))
             .unwrap_or(rest.len());
-        if let (Some(ascii), Some(after)) = (rest.get(..run), rest.get(run..))
-            && run > 0
+        if run > 0
+            && let Some((ascii, after)) = rest.split_at_checked(run)
         {
             out.push_str(ascii);
             rest = after;
