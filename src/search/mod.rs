@@ -9,11 +9,13 @@
 //! - [`covered`] is the one-pass query of a word with its coverage bonus;
 //! - [`accumulate`] scores the usual (soft) query a clause at a time, much faster than
 //!   tantivy's page-at-a-time union of the same query;
-//! - [`snippet`] cuts the best passage of each hit's page.
+//! - [`snippet`] cuts the best passage of each hit's page;
+//! - `stored` reads the hits' stored fields straight from tantivy's document store.
 //!
 //! [`Engine`] opens an index once (checking its analyzer version and registering the analyzers
 //! with its lexicon) and is then cheap to clone and safe to share between threads: every search
-//! takes a fresh tantivy searcher from one reader. Stored text is read only for the hits shown.
+//! takes a fresh tantivy searcher from one reader. Stored text is read only for the hits shown,
+//! and a page's text only when its snippet is made.
 
 pub mod accumulate;
 pub mod covered;
@@ -21,6 +23,7 @@ pub mod documents;
 pub mod query;
 pub mod rank;
 pub mod snippet;
+mod stored;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -29,8 +32,7 @@ use std::time::Instant;
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
-use tantivy::schema::document::{DeserializeError, DocumentDeserialize, DocumentDeserializer};
-use tantivy::schema::{Field, IndexRecordOption, OwnedValue, Value};
+use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
 
 pub use documents::{DocumentInfo, StoredPage};
@@ -40,6 +42,7 @@ pub use snippet::{DEFAULT_SNIPPET_CHARS, Snippet};
 use crate::analysis::Analyzer;
 use crate::error::{Error, Result};
 use crate::index::{self, Fields, IndexState};
+use stored::{HitFields, PageStore};
 
 /// How to search.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -170,6 +173,9 @@ struct EngineInner {
     fields: Fields,
     analyzer: Analyzer,
     state: IndexState,
+    /// Store readers of the reader's segments. The reader is never reloaded, so every search's
+    /// searcher has these segments.
+    store: PageStore,
 }
 
 impl std::fmt::Debug for Engine {
@@ -209,6 +215,10 @@ impl Engine {
                 path: dir.to_path_buf(),
                 reason: e.to_string(),
             })?;
+        let store = PageStore::open(&reader.searcher()).map_err(|e| Error::CorruptIndex {
+            path: dir.to_path_buf(),
+            reason: e.to_string(),
+        })?;
         Ok(Engine {
             inner: Arc::new(EngineInner {
                 dir: dir.to_path_buf(),
@@ -216,6 +226,7 @@ impl Engine {
                 fields,
                 analyzer,
                 state,
+                store,
             }),
         })
     }
@@ -286,8 +297,12 @@ impl Engine {
         let mut snippeter =
             (options.snippet_chars > 0).then(|| snippet::Snippeter::new(&compiled.highlights));
         for (score, address) in top.into_iter().take(options.limit) {
-            let mut stored: StoredHit = searcher.doc(address)?;
-            let text = stored.take_text(inner.fields.text);
+            let want_text = snippeter.is_some();
+            let mut stored = match inner.store.read(&inner.fields, address, want_text) {
+                Some(stored) => stored,
+                None => HitFields::from_tantivy(&searcher, &inner.fields, address)?,
+            };
+            let text = stored.text.take().unwrap_or_default();
             let mut hit = self.hit_of(stored, score);
             if let Some(snippeter) = snippeter.as_mut() {
                 let snippet = snippeter.snippet(&text, options.snippet_chars);
@@ -407,76 +422,22 @@ impl Engine {
         &self.inner.analyzer
     }
 
-    fn hit_of(&self, mut stored: StoredHit, score: f32) -> Hit {
-        let f = &self.inner.fields;
-        let page = stored
-            .number(f.page)
-            .and_then(|p| u32::try_from(p).ok())
-            .unwrap_or(0);
-        let key = stored.take_text(f.key);
+    fn hit_of(&self, stored: HitFields, score: f32) -> Hit {
+        let page = stored.page.and_then(|p| u32::try_from(p).ok()).unwrap_or(0);
+        let key = stored.key.unwrap_or_default();
         Hit {
-            doc: stored.take_text(f.doc),
-            path: stored.take_text(f.path),
-            title: stored.take_text(f.title),
-            year: stored.number(f.year).and_then(|y| u32::try_from(y).ok()),
-            kind: stored.take_text(f.kind),
+            doc: stored.doc.unwrap_or_default(),
+            path: stored.path.unwrap_or_default(),
+            title: stored.title.unwrap_or_default(),
+            year: stored.year.and_then(|y| u32::try_from(y).ok()),
+            kind: stored.kind.unwrap_or_default(),
             page,
-            page_label: stored.take(f.page_label).and_then(|value| match value {
-                OwnedValue::Str(label) => Some(label),
-                _ => None,
-            }),
+            page_label: stored.page_label,
             ocr: self.is_ocr_page(&key, page),
             score,
             snippet: String::new(),
             highlights: Vec::new(),
         }
-    }
-}
-
-/// The stored values of a page, as read for a hit: field and value pairs, moved out one by one.
-///
-/// Reading a hit as a `TantivyDocument` decodes each stored string and then copies it into the
-/// document's own buffer; a page's text is a few kilobytes and ten hits are read per search.
-struct StoredHit {
-    values: Vec<(Field, OwnedValue)>,
-}
-
-impl StoredHit {
-    /// The first value of `field`, moved out.
-    fn take(&mut self, field: Field) -> Option<OwnedValue> {
-        self.values
-            .iter_mut()
-            .find(|(f, _)| *f == field)
-            .map(|(_, value)| std::mem::replace(value, OwnedValue::Null))
-    }
-
-    /// The first string of `field`, moved out; empty when there is none.
-    fn take_text(&mut self, field: Field) -> String {
-        match self.take(field) {
-            Some(OwnedValue::Str(text)) => text,
-            _ => String::new(),
-        }
-    }
-
-    /// The first unsigned number of `field`.
-    fn number(&self, field: Field) -> Option<u64> {
-        self.values.iter().find_map(|(f, value)| match value {
-            OwnedValue::U64(n) if *f == field => Some(*n),
-            _ => None,
-        })
-    }
-}
-
-impl DocumentDeserialize for StoredHit {
-    fn deserialize<'de, D>(mut deserializer: D) -> std::result::Result<Self, DeserializeError>
-    where
-        D: DocumentDeserializer<'de>,
-    {
-        let mut values = Vec::with_capacity(deserializer.size_hint());
-        while let Some(entry) = deserializer.next_field::<OwnedValue>()? {
-            values.push(entry);
-        }
-        Ok(StoredHit { values })
     }
 }
 
