@@ -319,12 +319,18 @@ pub fn build_index(
         Some((index, _)) => index,
         None => create_fresh(index_dir)?,
     };
-    // Stored pages are not compressed (`DOCSTORE_COMPRESSION`) and each is a block of its own,
-    // so tantivy's store thread would only be handed one page after another: the hand-over
-    // (two futex calls a page) cost more CPU than the writing, 0.3–0.5 CPU-s of 4.8 at 10,000
-    // pages. The store is written on the indexing thread instead. Set on the opened index at
-    // every run, so indexes made before this get it too.
-    index.settings_mut().docstore_compress_dedicated_thread = false;
+    // The store layout is set on the opened index at every run, not only when it is created,
+    // so that the segments a run writes into an index made by an earlier version get it too
+    // (the store of each segment records how it was written, so old segments read as before),
+    // and a `--full` run leaves the whole index in it. Stored pages are not compressed
+    // (`DOCSTORE_COMPRESSION`) and each is a block of its own, so tantivy's store thread would
+    // only be handed one page after another: the hand-over (two futex calls a page) cost more
+    // CPU than the writing, 0.3–0.5 CPU-s of 4.8 at 10,000 pages. The store is written on the
+    // indexing thread instead.
+    let settings = index.settings_mut();
+    settings.docstore_compression = DOCSTORE_COMPRESSION;
+    settings.docstore_blocksize = DOCSTORE_BLOCK_BYTES;
+    settings.docstore_compress_dedicated_thread = false;
     let lexicon_tmp = index_dir.join(format!("{LEXICON_FILE}.tmp"));
     lexicon
         .save(&lexicon_tmp)
@@ -1100,7 +1106,8 @@ const DOCSTORE_BLOCK_BYTES: usize = 1024;
 /// Stored pages are not compressed. Every hit shown reads its page, and decompressing it with
 /// tantivy's default LZ4 was a tenth of a search with snippets (some 45 µs of ten hits on the
 /// 10,000-page benchmark corpus); the store is about a third larger (38 MB → 51 MB there).
-/// Indexes built with compression stay readable: the store records how it was written.
+/// Indexes built with compression stay readable: the store records how it was written, and the
+/// next run writes its segments uncompressed.
 const DOCSTORE_COMPRESSION: tantivy::store::Compressor = tantivy::store::Compressor::None;
 
 #[cfg(test)]

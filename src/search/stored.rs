@@ -1,14 +1,14 @@
 //! A hit's stored fields, read straight from tantivy's document store.
 //!
 //! A search reads the stored fields of the ten pages it shows. Through `Searcher::doc` that
-//! cost about 3 µs a page on the 10,000-page benchmark corpus: tantivy looks the store block up
-//! in a locked cache, copies every stored string out of it through a byte reader, and checks
-//! each string's UTF-8 with the standard library, which is slow on Danish text (an `æ`, `ø` or
-//! `å` every few dozen bytes keeps its ASCII fast path short). Here a store reader of our own,
-//! without a cache, gives the page's bytes; its fields are read off them in the layout tantivy
-//! writes (the number of values, then per value its field number, a type code and the value),
-//! strings are checked with SIMD ([`simdutf8`]), and the page text, a few kilobytes, is checked
-//! and copied only when the search makes snippets: 1.2 µs a page.
+//! cost about 3 µs a page on the 10,000-page benchmark corpus: tantivy copies every stored
+//! string out of the page's bytes through a byte reader and checks each string's UTF-8 with the
+//! standard library, which is slow on Danish text (an `æ`, `ø` or `å` every few dozen bytes
+//! keeps its ASCII fast path short). Here a store reader of our own gives the page's bytes; its
+//! fields are read off them in the layout tantivy writes (the number of values, then per value
+//! its field number, a type code and the value), strings are checked with SIMD ([`simdutf8`]),
+//! and the page text, a few kilobytes, is checked and copied only when the search makes
+//! snippets: 1.3 µs a page.
 //!
 //! The layout is tantivy's own (document store version 2, tantivy 0.27). Anything this reader
 //! does not expect (a type code other than text and unsigned number, a value running past the
@@ -123,7 +123,14 @@ impl DocumentDeserialize for StoredValues {
     }
 }
 
-/// Uncached store readers of one searcher's segments, in segment order.
+/// Store blocks each segment's reader keeps, as tantivy's searcher does. Our pages are blocks of
+/// their own and stored uncompressed, so the cache only saves copying a block when the same page
+/// is shown again (0.1 µs a read when it misses); but an index built before pages were stored
+/// that way has compressed 16 KiB blocks of several pages each, which would otherwise be
+/// decompressed again for every hit.
+const CACHED_BLOCKS: usize = 100;
+
+/// Store readers of one searcher's segments, in segment order.
 pub(crate) struct PageStore {
     readers: Vec<StoreReader>,
 }
@@ -135,7 +142,7 @@ impl PageStore {
         let readers = searcher
             .segment_readers()
             .iter()
-            .map(|segment| segment.get_store_reader(0))
+            .map(|segment| segment.get_store_reader(CACHED_BLOCKS))
             .collect::<std::io::Result<Vec<_>>>()?;
         Ok(PageStore { readers })
     }

@@ -143,6 +143,66 @@ fn a_run_that_writes_every_page_leaves_one_segment_and_an_update_merges_nothing(
     assert_eq!(segments(&index), 1, "a full rebuild is merged again");
 }
 
+/// The store settings recorded in an index's `meta.json`: compression and block size.
+fn store_settings(index: &Path) -> (String, u64) {
+    let meta: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(index.join("meta.json")).expect("meta.json"))
+            .expect("meta.json is JSON");
+    let settings = &meta["index_settings"];
+    (
+        settings["docstore_compression"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
+        settings["docstore_blocksize"].as_u64().unwrap_or_default(),
+    )
+}
+
+#[test]
+fn a_run_brings_an_index_of_an_older_store_layout_to_the_current_one() {
+    let (_work, corpus, index) = two_file_corpus();
+    build(&index, &corpus);
+    assert_eq!(store_settings(&index), ("none".to_owned(), 1024));
+    let options = SearchOptions::default();
+    let before = Engine::open(&index)
+        .expect("engine")
+        .search("forebyggelse", &options)
+        .expect("search");
+
+    // What an index made before stored pages went uncompressed records (LZ4, 16 KiB blocks).
+    let meta_path = index.join("meta.json");
+    let mut meta: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&meta_path).expect("meta")).expect("json");
+    meta["index_settings"] = serde_json::json!({
+        "docstore_compression": "lz4",
+        "docstore_blocksize": 16384,
+    });
+    std::fs::write(&meta_path, meta.to_string()).expect("write meta");
+    assert_eq!(store_settings(&index), ("lz4".to_owned(), 16384));
+
+    let full = IndexOptions {
+        full: true,
+        ..IndexOptions::default()
+    };
+    let report = build_index(&index, std::slice::from_ref(&corpus), &full, &|_| {})
+        .expect("the full run succeeds");
+    assert_eq!(report.pages_total, 19);
+    assert_eq!(
+        store_settings(&index),
+        ("none".to_owned(), 1024),
+        "the run wrote its segments in the current layout and recorded it"
+    );
+    let after = Engine::open(&index)
+        .expect("engine")
+        .search("forebyggelse", &options)
+        .expect("search");
+    assert!(!after.hits.is_empty());
+    assert_eq!(
+        (after.total_hits, &after.hits),
+        (before.total_hits, &before.hits)
+    );
+}
+
 #[test]
 fn broken_files_are_reported_and_the_rest_indexed() {
     let work = tempfile::tempdir().expect("temp");
