@@ -32,13 +32,21 @@ const U64_CODE: u8 = 1;
 /// value, as `TantivyDocument::get_first` does.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub(crate) struct HitFields {
+    /// The file's key in the index (its path as indexed).
     pub key: Option<String>,
+    /// Document id (file stem).
     pub doc: Option<String>,
+    /// Path of the PDF.
     pub path: Option<String>,
+    /// Document title.
     pub title: Option<String>,
+    /// Kind of publication.
     pub kind: Option<String>,
+    /// Publication year.
     pub year: Option<u64>,
+    /// 1-based page number.
     pub page: Option<u64>,
+    /// Printed page label.
     pub page_label: Option<String>,
     /// The page text: only when asked for (`want_text`), or read through tantivy.
     pub text: Option<String>,
