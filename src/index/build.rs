@@ -844,9 +844,10 @@ const ONE_WRITER_BELOW_PAGES: usize = 1000;
 /// order could change from one build of the same files to the next (3 of the 55 public queries
 /// on the embedded corpus, in one pair of builds). One writer keeps the pages in the order of
 /// the plan. Below [`ONE_WRITER_BELOW_PAGES`] it costs nothing: the embedded 61-page corpus
-/// builds in 0.06–0.07 s with one writer and 0.08–0.10 s with two and the merge, and 1,000
-/// generated pages in 0.34–0.36 s against 0.32–0.35 s. Larger runs keep one writer per thread
-/// (up to four), for speed, and tied pages may come in another order there.
+/// builds in 0.06–0.07 s with one writer and 0.08–0.10 s with two and the merge; at 1,000
+/// generated pages one writer would take 0.34–0.36 s against two writers' 0.32–0.35 s. Larger
+/// runs keep one writer per thread (up to four), for speed, and tied pages may come in another
+/// order there.
 fn writer_threads(threads: usize, pages: usize) -> usize {
     if pages < ONE_WRITER_BELOW_PAGES {
         1
@@ -1110,16 +1111,9 @@ fn create_fresh(index_dir: &Path) -> Result<Index> {
             std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
         }
     }
+    // The store layout is not set here: `build_index` sets it on every index it opens.
     let (schema, _) = build_schema();
-    let settings = tantivy::IndexSettings {
-        docstore_blocksize: DOCSTORE_BLOCK_BYTES,
-        docstore_compression: DOCSTORE_COMPRESSION,
-        ..tantivy::IndexSettings::default()
-    };
-    Ok(Index::builder()
-        .schema(schema)
-        .settings(settings)
-        .create_in_dir(index_dir)?)
+    Ok(Index::builder().schema(schema).create_in_dir(index_dir)?)
 }
 
 /// Size of a block of stored pages. A hit's snippet needs its page's text, and reading one page
