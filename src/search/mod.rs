@@ -5,7 +5,8 @@
 //!
 //! - [`query`] parses the query language into a tree ([`parse_query`]);
 //! - [`rank`] turns the tree into a tantivy query (coverage tiers, BM25, folding, compounds,
-//!   fuzzy fallback), rescores the best pages for proximity and collects what to highlight;
+//!   fuzzy fallback) and collects what to highlight;
+//! - [`proximity`] rescores the best pages for adjacent query words standing close;
 //! - [`covered`] is the one-pass query of a word with its coverage bonus;
 //! - [`accumulate`] scores the usual (soft) query a clause at a time, much faster than
 //!   tantivy's page-at-a-time union of the same query;
@@ -20,6 +21,7 @@
 pub mod accumulate;
 pub mod covered;
 pub mod documents;
+pub mod proximity;
 pub mod query;
 pub mod rank;
 pub mod snippet;
@@ -271,7 +273,7 @@ impl Engine {
         let window = if compiled.proximity.is_empty() {
             limit
         } else {
-            rank::rescore_window(limit)
+            proximity::rescore_window(limit)
         };
         // A panic inside tantivy (fuzzing found a debug assertion in its phrase scorer under an
         // exclusion) becomes this search's error instead of taking the caller down.
@@ -286,7 +288,7 @@ impl Engine {
                 )?,
             };
             Ok::<_, tantivy::TantivyError>((
-                rank::rescore(&searcher, &compiled.proximity, top)?,
+                proximity::rescore(&searcher, &compiled.proximity, top)?,
                 total,
             ))
         }));

@@ -12,7 +12,7 @@
 //! words and question words take no part in that count (a question's words are rarely all on the
 //! answer page); [`CoveredQuery`] scores a word's clauses and its coverage in one pass. Adjacent
 //! content words that also stand close together on the page add [`PROXIMITY_BOOST`] (a sloppy
-//! two-word phrase), scored on the best pages only ([`rescore`]). A four-digit year in the query
+//! two-word phrase), scored on the best pages only ([`super::proximity::rescore`]). A four-digit year in the query
 //! boosts pages of that year.
 //!
 //! Beside the tantivy query, a query whose top level is words side by side (nearly all) is also
@@ -26,14 +26,15 @@
 use std::collections::HashSet;
 
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, EnableScoring, FuzzyTermQuery, Occur,
-    PhraseQuery, Query, Scorer, TermQuery,
+    BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery, Occur, PhraseQuery,
+    Query, TermQuery,
 };
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocAddress, DocSet, Score, Searcher, SeekDangerResult, Term};
+use tantivy::{Score, Searcher, Term};
 
 use super::accumulate::{ClauseSource, Plan, PlanClause, PlanWord};
 use super::covered::CoveredQuery;
+use super::proximity::Pair;
 use super::query::{Filter, ParsedQuery, QueryNode};
 use crate::analysis::{Analyzer, WordTerms};
 use crate::index::Fields;
@@ -93,8 +94,8 @@ pub struct CompiledQuery {
     /// What to highlight.
     pub highlights: HighlightTerms,
     /// Proximity pairs of the top-level words, scored only on the best pages of `query` (see
-    /// [`rescore`]) rather than on every page matching it.
-    pub proximity: Vec<PhraseQuery>,
+    /// [`super::proximity::rescore`]) rather than on every page matching it.
+    pub proximity: Vec<Pair>,
     /// `query` as a flat sum that [`super::accumulate::top_pages`] scores a clause at a time;
     /// `None` for queries of another shape (`AND`/`OR` at the top).
     pub plan: Option<Plan>,
@@ -103,7 +104,7 @@ pub struct CompiledQuery {
 /// What the top level of a query collects besides the tantivy query.
 #[derive(Default)]
 struct TopLevel {
-    proximity: Vec<PhraseQuery>,
+    proximity: Vec<Pair>,
     plan: Plan,
 }
 
@@ -310,20 +311,21 @@ impl QueryBuilder<'_> {
             .filter(|w| !w.stop_word)
             .collect();
         for pair in content.windows(2) {
-            let terms = vec![
-                Term::from_field_text(self.fields.text, &pair[0].stem),
-                Term::from_field_text(self.fields.text, &pair[1].stem),
-            ];
             if pair[0].stem == pair[1].stem {
                 continue;
             }
-            let mut phrase = PhraseQuery::new(terms);
-            phrase.set_slop(PROXIMITY_SLOP);
+            let pair = Pair {
+                first: Term::from_field_text(self.fields.text, &pair[0].stem),
+                second: Term::from_field_text(self.fields.text, &pair[1].stem),
+            };
             match top.as_deref_mut() {
-                Some(top) => top.proximity.push(phrase),
+                Some(top) => top.proximity.push(pair),
                 None => should.push((
                     Occur::Should,
-                    Box::new(BoostQuery::new(Box::new(phrase), PROXIMITY_BOOST)),
+                    Box::new(BoostQuery::new(
+                        Box::new(proximity_phrase(&pair)),
+                        PROXIMITY_BOOST,
+                    )),
                 )),
             }
         }
@@ -530,64 +532,12 @@ fn plan_word(clauses: &[Clause], bonus: Score) -> PlanWord {
     }
 }
 
-/// Pages of the first search ranked before proximity is scored: [`RESCORE_PER_HIT`] per hit
-/// asked for, and at least [`RESCORE_MIN`].
-pub fn rescore_window(limit: usize) -> usize {
-    limit.saturating_mul(RESCORE_PER_HIT).max(RESCORE_MIN)
-}
-
-/// Candidate pages per hit asked for that proximity may reorder.
-pub const RESCORE_PER_HIT: usize = 10;
-/// Fewest candidate pages that proximity may reorder.
-pub const RESCORE_MIN: usize = 100;
-
-/// Adds the proximity bonus of `pairs` to `candidates` (the best pages of the query without
-/// it) and sorts them again, best first, ties by address.
-///
-/// A sloppy phrase is the dearest clause of a query: it intersects two posting lists and reads
-/// positions on every page holding both words, and the words of a query are often common. As a
-/// bonus that only reorders pages already found, it is scored on the candidates alone, each
-/// pair's scorer jumping from one candidate to the next — as a search engine's rescoring window
-/// does. A page outside the window is not lifted into it by proximity; on an index of a few
-/// hundred matching pages or fewer, every matching page is a candidate and the ranking is the
-/// same as scoring proximity in the query.
-///
-/// # Errors
-/// Fails when tantivy cannot read the index.
-pub fn rescore(
-    searcher: &Searcher,
-    pairs: &[PhraseQuery],
-    mut candidates: Vec<(Score, DocAddress)>,
-) -> tantivy::Result<Vec<(Score, DocAddress)>> {
-    if pairs.is_empty() || candidates.is_empty() {
-        return Ok(candidates);
-    }
-    let mut order: Vec<usize> = (0..candidates.len()).collect();
-    order.sort_unstable_by_key(|&i| candidates[i].1);
-    for pair in pairs {
-        let weight = pair.weight(EnableScoring::enabled_from_searcher(searcher))?;
-        let mut current: Option<(u32, Box<dyn Scorer>)> = None;
-        for &i in &order {
-            let address = candidates[i].1;
-            let found = match current.as_mut() {
-                Some((segment, scorer)) if *segment == address.segment_ord => {
-                    scorer.seek_danger(address.doc_id) == SeekDangerResult::Found
-                }
-                _ => {
-                    let reader = searcher.segment_reader(address.segment_ord);
-                    let (result, scorer) =
-                        weight.scorer_danger(reader, address.doc_id, PROXIMITY_BOOST)?;
-                    current = Some((address.segment_ord, scorer));
-                    result == SeekDangerResult::Found
-                }
-            };
-            if let (true, Some((_, scorer))) = (found, current.as_mut()) {
-                candidates[i].0 += scorer.score();
-            }
-        }
-    }
-    candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    Ok(candidates)
+/// The sloppy two-word phrase that scores `pair`'s proximity inside a query (below the top
+/// level, where there is no rescoring); [`super::proximity::rescore`] scores the same.
+pub(crate) fn proximity_phrase(pair: &Pair) -> PhraseQuery {
+    let mut phrase = PhraseQuery::new(vec![pair.first.clone(), pair.second.clone()]);
+    phrase.set_slop(PROXIMITY_SLOP);
+    phrase
 }
 
 pub(crate) fn item_terms(words: &[WordTerms], content: bool) -> ItemTerms {
@@ -668,65 +618,6 @@ mod tests {
         assert!(
             nested <= flat * words,
             "{nested} terms for 8 nested words, {flat} for 2 flat ones"
-        );
-    }
-    use tantivy::schema::{STORED, Schema, TEXT};
-    use tantivy::{Index, IndexWriter, TantivyDocument, doc};
-
-    #[test]
-    fn rescoring_lifts_candidates_whose_words_stand_close() {
-        let mut builder = Schema::builder();
-        let body = builder.add_text_field("body", TEXT | STORED);
-        let index = Index::create_in_ram(builder.build());
-        let mut writer: IndexWriter = index.writer(15_000_000).expect("writer");
-        // Two segments, so the scorer moves from one to the next.
-        for text in ["alfa x x x x x x beta", "alfa beta x x x x x x"] {
-            let document: TantivyDocument = doc!(body => text);
-            writer.add_document(document).expect("add");
-        }
-        writer.commit().expect("commit");
-        for text in ["x x x x x x x x", "x x alfa x beta x x x"] {
-            let document: TantivyDocument = doc!(body => text);
-            writer.add_document(document).expect("add");
-        }
-        writer.commit().expect("commit");
-        let searcher = index.reader().expect("reader").searcher();
-        let mut pair = PhraseQuery::new(vec![
-            Term::from_field_text(body, "alfa"),
-            Term::from_field_text(body, "beta"),
-        ]);
-        pair.set_slop(PROXIMITY_SLOP);
-        // Every page of both segments, with the same score before rescoring.
-        let mut candidates: Vec<(Score, DocAddress)> = Vec::new();
-        for (segment, reader) in searcher.segment_readers().iter().enumerate() {
-            for doc in 0..reader.max_doc() {
-                let segment = u32::try_from(segment).expect("few segments");
-                candidates.push((1.0, DocAddress::new(segment, doc)));
-            }
-        }
-        let text_of = |address: DocAddress| {
-            let document: TantivyDocument = searcher.doc(address).expect("doc");
-            document
-                .get_first(body)
-                .and_then(|v| tantivy::schema::Value::as_str(&v))
-                .unwrap_or_default()
-                .to_owned()
-        };
-        let rescored = rescore(&searcher, &[pair], candidates).expect("rescore");
-        let order: Vec<String> = rescored.iter().map(|(_, a)| text_of(*a)).collect();
-        // The two pages with the words within three positions first, with a bonus; the page
-        // with them seven apart and the page without them keep their score, in address order.
-        let mut close = order[..2].to_vec();
-        close.sort();
-        assert_eq!(close, ["alfa beta x x x x x x", "x x alfa x beta x x x"]);
-        assert!(rescored[0].0 >= rescored[1].0 && rescored[1].0 > 1.0);
-        assert!(order[2..].contains(&"alfa x x x x x x beta".to_owned()));
-        assert_eq!(rescored[2].0, 1.0);
-        assert_eq!(rescored[3].0, 1.0);
-        assert!(rescored[2].1 < rescored[3].1);
-        assert_eq!(
-            rescore(&searcher, &[], Vec::new()).expect("empty"),
-            Vec::new()
         );
     }
 }
