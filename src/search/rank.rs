@@ -12,8 +12,8 @@
 //! words and question words take no part in that count (a question's words are rarely all on the
 //! answer page); [`CoveredQuery`] scores a word's clauses and its coverage in one pass. Adjacent
 //! content words that also stand close together on the page add [`PROXIMITY_BOOST`] (a sloppy
-//! two-word phrase), scored on the best pages only ([`super::proximity::rescore`]). A four-digit year in the query
-//! boosts pages of that year.
+//! two-word phrase), scored on the best pages only ([`super::proximity::rescore`]). A
+//! four-digit year in the query boosts pages of that year.
 //!
 //! Beside the tantivy query, a query whose top level is words side by side (nearly all) is also
 //! written as a flat [`Plan`], which [`super::accumulate`] scores a clause at a time, much
