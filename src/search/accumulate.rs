@@ -257,15 +257,7 @@ fn segment(
             }
         }
         word.union_with(covered);
-        for doc in word.iter() {
-            let i = doc as usize;
-            let mut s = word_score[i];
-            if covered.contains(doc) {
-                s += bonus;
-            }
-            score[i] += s;
-            word_score[i] = 0.0;
-        }
+        add_word(word, covered, *bonus, word_score, score);
         matched.union_with(word);
     }
     for weight in &plan.musts {
@@ -294,6 +286,56 @@ fn segment(
     }
     Ok(offer_matches(reader, ord, matched, score, top))
 }
+
+/// Adds the current word's score to each page it matches (plus `bonus` where a page clause
+/// covers the page) and clears the word's scores.
+///
+/// A run of 64 pages of which most match is done page by page without looking at the bits one
+/// at a time: a page the word does not match has a word score of zero and is not covered, so
+/// it gets `+ 0.0`, which leaves a score (never negative) as it was.
+fn add_word(
+    word: &Bits,
+    covered: &Bits,
+    bonus: Score,
+    word_score: &mut [Score],
+    score: &mut [Score],
+) {
+    for (chunk, (&bits, &cover)) in word.words.iter().zip(&covered.words).enumerate() {
+        if bits == 0 {
+            continue;
+        }
+        // The page's word score, plus the bonus when covered: `+ 0.0` leaves a score as it is.
+        let with_bonus = |lane: u32, word_score: Score| {
+            word_score + if cover >> lane & 1 != 0 { bonus } else { 0.0 }
+        };
+        let base = chunk * 64;
+        if bits.count_ones() >= DENSE
+            && let (Some(scores), Some(word_scores)) = (
+                score.get_mut(base..base + 64),
+                word_score.get_mut(base..base + 64),
+            )
+        {
+            for (lane, (slot, word_slot)) in (0..).zip(scores.iter_mut().zip(word_scores)) {
+                *slot += with_bonus(lane, *word_slot);
+                *word_slot = 0.0;
+            }
+            continue;
+        }
+        let mut rest = bits;
+        while rest != 0 {
+            let lane = rest.trailing_zeros();
+            rest &= rest - 1;
+            let i = base + lane as usize;
+            if let (Some(slot), Some(word_slot)) = (score.get_mut(i), word_score.get_mut(i)) {
+                *slot += with_bonus(lane, *word_slot);
+                *word_slot = 0.0;
+            }
+        }
+    }
+}
+
+/// Pages of 64 from which [`add_word`] walks them all rather than bit by bit.
+const DENSE: u32 = 24;
 
 /// Offers the matching live pages of a segment to `top`, in increasing address order, and
 /// returns their number.
@@ -427,6 +469,7 @@ impl Bits {
     }
 
     /// The pages in the set, in increasing order.
+    #[cfg(test)]
     fn iter(&self) -> impl Iterator<Item = DocId> + '_ {
         self.words.iter().enumerate().flat_map(|(i, &word)| {
             let base = (i * 64) as DocId;
@@ -584,6 +627,48 @@ mod tests {
         };
         let parsed = crate::search::parse_query(query).expect("parses");
         builder.compile(&parsed, &[]).plan.is_some()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_word_is_added_run_by_run_as_page_by_page(
+            chunks in proptest::collection::vec((proptest::num::u64::ANY, proptest::num::u64::ANY, proptest::bool::ANY), 1..6),
+            values in proptest::collection::vec(0.0f32..500.0, 384),
+            bonus in 0.0f32..20.0,
+        ) {
+            // Dense and sparse runs of 64 pages; covered pages are among the word's.
+            let mut word = Bits::default();
+            let mut covered = Bits::default();
+            for &(bits, cover, dense) in &chunks {
+                let bits = if dense { bits | 0xFFFF_FFFF_0000_FFFF } else { bits & 0x0101_0101 };
+                word.words.push(bits);
+                covered.words.push(cover & bits);
+            }
+            let pages = chunks.len() * 64;
+            let score: Vec<Score> = values[..pages].to_vec();
+            let word_score: Vec<Score> = (0..pages)
+                .map(|i| {
+                    let set = word.words[i / 64] >> (i % 64) & 1 != 0;
+                    if set { values[(i * 7) % pages] } else { 0.0 }
+                })
+                .collect();
+            // The reference: page by page, in the order of the bits.
+            let (mut expected, mut expected_word) = (score.clone(), word_score.clone());
+            for doc in word.iter() {
+                let i = doc as usize;
+                let mut s = expected_word[i];
+                if covered.contains(doc) {
+                    s += bonus;
+                }
+                expected[i] += s;
+                expected_word[i] = 0.0;
+            }
+            let (mut ours, mut ours_word) = (score, word_score);
+            add_word(&word, &covered, bonus, &mut ours_word, &mut ours);
+            let bits = |v: &[Score]| v.iter().map(|s| s.to_bits()).collect::<Vec<_>>();
+            proptest::prop_assert_eq!(bits(&ours), bits(&expected));
+            proptest::prop_assert_eq!(bits(&ours_word), bits(&expected_word));
+        }
     }
 
     #[test]
