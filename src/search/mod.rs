@@ -26,6 +26,8 @@ pub mod query;
 pub mod rank;
 pub mod snippet;
 mod stored;
+#[cfg(test)]
+mod test_engines;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

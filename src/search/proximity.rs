@@ -202,9 +202,9 @@ fn near_count(first: &[u32], second: &[u32], slop: u32) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::Engine;
     use crate::search::rank::{QueryBuilder, proximity_phrase};
-    use std::path::{Path, PathBuf};
+    use crate::search::test_engines::several_segment_engine;
+    use std::path::PathBuf;
     use tantivy::query::{EnableScoring, Query, Scorer};
     use tantivy::schema::{STORED, Schema, TEXT};
     use tantivy::{Index, IndexWriter, SeekDangerResult, TantivyDocument, doc};
@@ -250,40 +250,10 @@ mod tests {
         candidates
     }
 
-    /// An index of the embedded corpus in two segments.
-    fn two_segment_engine(index: &Path) -> Engine {
-        let corpus = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("corpus");
-        let staging = index.join("staging");
-        for batch in [
-            &[
-                "manifest.json",
-                "aarsrapport-2018.pdf",
-                "aarsrapport-2019.pdf",
-            ][..],
-            &[
-                "evaluering-2017-2020.pdf",
-                "status-paa-centerets-arbejde.pdf",
-            ][..],
-        ] {
-            std::fs::create_dir_all(&staging).expect("staging folder");
-            for name in batch {
-                std::fs::copy(corpus.join(name), staging.join(name)).expect("copies");
-            }
-            crate::build_index(
-                &index.join("index"),
-                std::slice::from_ref(&staging),
-                &Default::default(),
-                &|_| {},
-            )
-            .expect("indexes");
-        }
-        Engine::open(&index.join("index")).expect("opens")
-    }
-
     #[test]
     fn every_page_gets_the_bonus_the_phrase_query_gives_it() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let engine = two_segment_engine(dir.path());
+        let engine = several_segment_engine(dir.path());
         let inner = &*engine.inner;
         let searcher = inner.reader.searcher();
         assert!(searcher.segment_readers().len() >= 2, "several segments");

@@ -243,45 +243,8 @@ impl<'a> Cursor<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::Engine;
+    use crate::search::test_engines::several_segment_engine;
     use proptest::prelude::*;
-    use std::path::{Path, PathBuf};
-
-    fn corpus_file(name: &str) -> PathBuf {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("corpus")
-            .join(name)
-    }
-
-    /// An index of the corpus in several segments: two files indexed, then the other two added
-    /// (a run that adds files does not merge).
-    fn several_segment_engine(dir: &Path) -> Engine {
-        let pdfs = dir.join("pdfs");
-        std::fs::create_dir_all(&pdfs).expect("folder");
-        let index = dir.join("index");
-        let add = |names: &[&str]| {
-            for name in names {
-                std::fs::copy(corpus_file(name), pdfs.join(name)).expect("copy");
-            }
-            crate::build_index(
-                &index,
-                std::slice::from_ref(&pdfs),
-                &Default::default(),
-                &|_| {},
-            )
-            .expect("indexes");
-        };
-        add(&[
-            "manifest.json",
-            "aarsrapport-2018.pdf",
-            "aarsrapport-2019.pdf",
-        ]);
-        add(&[
-            "evaluering-2017-2020.pdf",
-            "status-paa-centerets-arbejde.pdf",
-        ]);
-        Engine::open(&index).expect("opens")
-    }
 
     #[test]
     fn every_stored_page_reads_as_tantivy_reads_it() {
