@@ -49,6 +49,9 @@ pub fn run(args: &SearchArgs) -> Result<()> {
     if results.hits.is_empty() {
         writeln!(out, "no pages match `{}`", args.query)?;
     }
+    for unmatched in &results.unmatched_filters {
+        writeln!(out, "{} {unmatched}", style.bold("note:"))?;
+    }
     for (rank, hit) in results.hits.iter().enumerate() {
         let year = hit.year.map(|y| format!(" ({y})")).unwrap_or_default();
         let page = match &hit.page_label {

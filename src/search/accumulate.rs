@@ -626,7 +626,13 @@ mod tests {
             searcher: &searcher,
         };
         let parsed = crate::search::parse_query(query).expect("parses");
-        builder.compile(&parsed, &[]).plan.is_some()
+        builder
+            .compile(
+                &parsed,
+                &crate::search::filters::ResolvedFilters::as_typed(&parsed, &[]),
+            )
+            .plan
+            .is_some()
     }
 
     proptest::proptest! {

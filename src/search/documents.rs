@@ -16,7 +16,7 @@ use tantivy::query::TermQuery;
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, TantivyDocument, Term};
 
-use super::{Engine, text_of};
+use super::{Engine, filters, text_of};
 use crate::error::{Error, Result};
 use crate::index::FileState;
 
@@ -60,25 +60,52 @@ pub struct StoredPage {
 
 impl Engine {
     /// Metadata of document `doc`: a file stem as shown in results (the first file with that
-    /// stem, when several folders hold one), or the file's path as indexed.
+    /// stem, when several folders hold one), or the file's path as indexed. A stem may be typed
+    /// in another case or with æøå spelled out, as in a `doc:` filter, when that leaves one
+    /// document.
     ///
     /// # Errors
-    /// [`Error::NotFound`] when the index holds no such document; [`Error::Tantivy`] when its
-    /// pages cannot be read.
+    /// [`Error::NotFound`] when the index holds no such document (naming those it has that
+    /// come close); [`Error::Tantivy`] when its pages cannot be read.
     pub fn document(&self, doc: &str) -> Result<DocumentInfo> {
+        let (path, file) = self.file_of(doc)?;
+        self.document_info(path, file)
+    }
+
+    /// The path and state of document `doc`, found as [`Engine::document`] finds it.
+    pub(crate) fn file_of(&self, doc: &str) -> Result<(&str, &FileState)> {
         let state = &self.inner.state;
+        let key = filters::key_of(doc);
         let found = state
             .files
             .get_key_value(doc)
-            .or_else(|| state.files.iter().find(|(_, f)| f.doc == doc));
-        let Some((key, file)) = found else {
-            let known: Vec<&str> = state.files.values().map(|f| f.doc.as_str()).collect();
-            return Err(Error::NotFound(format!(
-                "no document `{doc}` in the index (known: {})",
-                known.join(", ")
-            )));
+            .or_else(|| state.files.iter().find(|(_, f)| f.doc == doc))
+            .or_else(|| {
+                let mut same = state
+                    .files
+                    .iter()
+                    .filter(|(_, f)| filters::key_of(&f.doc) == key);
+                match (same.next(), same.next()) {
+                    (Some(only), None) => Some(only),
+                    _ => None,
+                }
+            });
+        if let Some((path, file)) = found {
+            return Ok((path.as_str(), file));
+        }
+        let mut known: Vec<String> = state.files.values().map(|f| f.doc.clone()).collect();
+        known.sort_unstable();
+        known.dedup();
+        let close = filters::close_values(&known, &key);
+        let (label, listed) = if close.is_empty() {
+            ("known", known)
+        } else {
+            ("did you mean", close)
         };
-        self.document_info(key, file)
+        Err(Error::NotFound(format!(
+            "no document `{doc}` in the index ({label}: {})",
+            listed.join(", ")
+        )))
     }
 
     /// Metadata of every document of the index, in path order.

@@ -4,6 +4,8 @@
 //! serialisable [`Hit`]s, best first.
 //!
 //! - [`query`] parses the query language into a tree ([`parse_query`]);
+//! - [`filters`] matches `doc:`, `kind:` and `year:` to the values the index holds (æøå and
+//!   case forgiven) and says which come close when none does;
 //! - [`rank`] turns the tree into a tantivy query (coverage tiers, BM25, folding, compounds,
 //!   fuzzy fallback) and collects what to highlight;
 //! - [`proximity`] rescores the best pages for adjacent query words standing close;
@@ -21,6 +23,7 @@
 pub mod accumulate;
 pub mod covered;
 pub mod documents;
+pub mod filters;
 pub mod proximity;
 pub mod query;
 pub mod rank;
@@ -30,7 +33,7 @@ mod stored;
 mod test_engines;
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
 use serde::Serialize;
@@ -40,12 +43,14 @@ use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
 
 pub use documents::{DocumentInfo, StoredPage};
+pub use filters::UnmatchedFilter;
 pub use query::{Filter, ParsedQuery, QueryError, QueryNode, parse_query};
 pub use snippet::{DEFAULT_SNIPPET_CHARS, Snippet};
 
 use crate::analysis::Analyzer;
 use crate::error::{Error, Result};
 use crate::index::{self, Fields, IndexState};
+use filters::{FilterValues, ResolvedFilters};
 use stored::{HitFields, PageStore};
 
 /// How to search.
@@ -113,6 +118,10 @@ pub struct SearchResults {
     pub took_ms: f64,
     /// Best pages first.
     pub hits: Vec<Hit>,
+    /// Filters no page of the index satisfies, each with the values the user may have meant;
+    /// left out of the JSON when empty.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unmatched_filters: Vec<UnmatchedFilter>,
 }
 
 /// Full text of one page.
@@ -180,6 +189,8 @@ struct EngineInner {
     /// Store readers of the reader's segments. The reader is never reloaded, so every search's
     /// searcher has these segments.
     store: PageStore,
+    /// The values filters can take, read on the first search with a filter.
+    filter_values: OnceLock<FilterValues>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -231,6 +242,7 @@ impl Engine {
                 analyzer,
                 state,
                 store,
+                filter_values: OnceLock::new(),
             }),
         })
     }
@@ -270,6 +282,7 @@ impl Engine {
         if let Some(kind) = &options.kind {
             filters.push(Filter::Kind(kind.clone()));
         }
+        let (filters, unmatched_filters) = self.resolve_filters(&parsed, &filters)?;
         let compiled = builder.compile(&parsed, &filters);
         let limit = options.limit.max(1);
         let window = if compiled.proximity.is_empty() {
@@ -320,7 +333,34 @@ impl Engine {
             total_hits,
             took_ms: started.elapsed().as_secs_f64() * 1000.0,
             hits,
+            unmatched_filters,
         })
+    }
+
+    /// The filters of `parsed` and `extra` as the index's values, and those no page satisfies.
+    fn resolve_filters(
+        &self,
+        parsed: &ParsedQuery,
+        extra: &[Filter],
+    ) -> Result<(ResolvedFilters, Vec<UnmatchedFilter>)> {
+        if parsed.filters.is_empty() && parsed.excluded.is_empty() && extra.is_empty() {
+            return Ok((ResolvedFilters::default(), Vec::new()));
+        }
+        Ok(ResolvedFilters::resolve(
+            parsed,
+            extra,
+            self.filter_values()?,
+        ))
+    }
+
+    /// The values filters can take in this index, read once.
+    fn filter_values(&self) -> Result<&FilterValues> {
+        let inner = &*self.inner;
+        if let Some(values) = inner.filter_values.get() {
+            return Ok(values);
+        }
+        let values = FilterValues::read(&inner.state, &inner.reader.searcher(), inner.fields.kind)?;
+        Ok(inner.filter_values.get_or_init(|| values))
     }
 
     /// What a search for `query` highlights: the terms [`snippet::make_snippet`] looks for.
@@ -336,23 +376,21 @@ impl Engine {
             fields: &inner.fields,
             searcher: &searcher,
         };
-        Ok(builder.compile(&parsed, &[]).highlights)
+        Ok(builder
+            .compile(&parsed, &ResolvedFilters::as_typed(&parsed, &[]))
+            .highlights)
     }
 
-    /// The full text of page `page` (1-based) of document `doc`.
+    /// The full text of page `page` (1-based) of document `doc` (found as [`Engine::document`]
+    /// finds it).
     ///
     /// # Errors
     /// [`Error::NotFound`] when the document or page is not in the index.
     pub fn page_text(&self, doc: &str, page: u32) -> Result<PageText> {
         let inner = &*self.inner;
         let searcher = inner.reader.searcher();
-        let Some(file) = inner.state.files.values().find(|f| f.doc == doc) else {
-            let known: Vec<&str> = inner.state.files.values().map(|f| f.doc.as_str()).collect();
-            return Err(Error::NotFound(format!(
-                "no document `{doc}` in the index (known: {})",
-                known.join(", ")
-            )));
-        };
+        let (_, file) = self.file_of(doc)?;
+        let doc = file.doc.as_str();
         let query = BooleanQuery::new(vec![
             (
                 Occur::Must,

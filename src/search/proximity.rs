@@ -289,7 +289,12 @@ mod tests {
             .chain(extra)
         {
             let parsed = crate::search::parse_query(query).expect("parses");
-            let pairs = builder.compile(&parsed, &[]).proximity;
+            let pairs = builder
+                .compile(
+                    &parsed,
+                    &crate::search::filters::ResolvedFilters::as_typed(&parsed, &[]),
+                )
+                .proximity;
             pairs_seen += pairs.len();
             let ours = rescore(&searcher, &pairs, candidates.clone()).expect("rescores");
             let theirs = rescore_with_phrase_queries(&searcher, &pairs, candidates.clone());

@@ -34,6 +34,7 @@ use tantivy::{Score, Searcher, Term};
 
 use super::accumulate::{ClauseSource, Plan, PlanClause, PlanWord};
 use super::covered::CoveredQuery;
+use super::filters::ResolvedFilters;
 use super::proximity::Pair;
 use super::query::{Filter, ParsedQuery, QueryNode};
 use crate::analysis::{Analyzer, WordTerms};
@@ -119,8 +120,9 @@ pub struct QueryBuilder<'a> {
 }
 
 impl QueryBuilder<'_> {
-    /// Compiles `parsed`, with extra filters from options.
-    pub fn compile(&self, parsed: &ParsedQuery, extra_filters: &[Filter]) -> CompiledQuery {
+    /// Compiles `parsed`, restricted by `filters` (the query's own filters and those of the
+    /// options, resolved by [`super::filters`]; `parsed.filters` is not read again).
+    pub fn compile(&self, parsed: &ParsedQuery, filters: &ResolvedFilters) -> CompiledQuery {
         let mut highlights = HighlightTerms::default();
         let mut top = TopLevel::default();
         let (positive, flat) = match &parsed.root {
@@ -137,13 +139,14 @@ impl QueryBuilder<'_> {
             other => (self.node(other, &mut highlights), false),
         };
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, positive)];
-        for filter in parsed.filters.iter().chain(extra_filters) {
-            let query = self.filter(filter);
+        for any in &filters.required {
+            let query = self.any_filter(any);
             top.plan.musts.push(query.box_clone());
             clauses.push((Occur::Must, query));
         }
-        for filter in &parsed.excluded {
-            let query = self.filter(filter);
+        // An excluded filter that stands for no value excludes nothing.
+        for any in filters.excluded.iter().filter(|any| !any.is_empty()) {
+            let query = self.any_filter(any);
             top.plan.excluded.push(query.box_clone());
             clauses.push((Occur::MustNot, query));
         }
@@ -160,6 +163,20 @@ impl QueryBuilder<'_> {
             highlights,
             proximity: top.proximity,
             plan: flat.then_some(top.plan),
+        }
+    }
+
+    /// Pages with any of `values`; none when there are none.
+    fn any_filter(&self, values: &[Filter]) -> Box<dyn Query> {
+        match values {
+            [] => Box::new(EmptyQuery),
+            [one] => self.filter(one),
+            several => Box::new(BooleanQuery::new(
+                several
+                    .iter()
+                    .map(|value| (Occur::Should, self.filter(value)))
+                    .collect(),
+            )),
         }
     }
 
@@ -600,7 +617,7 @@ mod tests {
             searcher: &searcher,
         };
         let parsed = crate::search::parse_query(query).expect("parses");
-        let compiled = builder.compile(&parsed, &[]);
+        let compiled = builder.compile(&parsed, &ResolvedFilters::as_typed(&parsed, &[]));
         let mut terms = 0;
         compiled.query.query_terms(&mut |_, _| terms += 1);
         terms

@@ -153,6 +153,45 @@ fn search_filters_by_year_and_doc_and_no_hits_is_success() {
 }
 
 #[test]
+fn a_filter_matching_no_page_says_which_values_come_close() {
+    let dir = indexed();
+    let search = |args: &[&str]| {
+        let output = pubsearch()
+            .arg("search")
+            .args(args)
+            .arg("--index")
+            .arg(dir.path())
+            .output()
+            .expect("runs");
+        assert!(output.status.success(), "{args:?}");
+        String::from_utf8(output.stdout).expect("utf-8")
+    };
+    let text = search(&["mentor doc:evaluering"]);
+    assert!(text.contains("no pages match"), "{text}");
+    assert!(
+        text.contains(
+            "note: no page has `doc:evaluering`; did you mean `doc:evaluering-2017-2020`?"
+        ),
+        "{text}"
+    );
+    let text = search(&["mentor", "--year", "2016"]);
+    assert!(
+        text.contains("note: no page has `year:2016`; the index has `year:2018`"),
+        "{text}"
+    );
+    let json: Value =
+        serde_json::from_str(&search(&["mentor kind:rapport", "--json"])).expect("json");
+    assert_eq!(json["total_hits"], 0);
+    assert_eq!(json["unmatched_filters"][0]["filter"], "kind:rapport");
+    // A filter typed without æøå finds its pages, and JSON without unmatched filters has no
+    // such key.
+    let json: Value =
+        serde_json::from_str(&search(&["mentor kind:aarsrapport", "--json"])).expect("json");
+    assert!(json["total_hits"].as_u64().unwrap_or(0) > 0, "{json}");
+    assert!(json.get("unmatched_filters").is_none(), "{json}");
+}
+
+#[test]
 fn extract_prints_pages_separated_by_form_feeds() {
     let output = pubsearch()
         .arg("extract")

@@ -169,3 +169,77 @@ fn an_index_of_another_analyzer_version_is_refused() {
         "{err}"
     );
 }
+
+#[test]
+fn filters_forgive_case_and_æøå_spelled_out() {
+    let engine = corpus_engine();
+    let search = |query: &str, options: &SearchOptions| {
+        engine
+            .search(query, options)
+            .unwrap_or_else(|e| panic!("{query}: {e}"))
+    };
+    let exact = search("mentor kind:årsrapport", &SearchOptions::default());
+    assert!(exact.total_hits > 0 && exact.unmatched_filters.is_empty());
+    for typed in ["kind:aarsrapport", "kind:arsrapport", "kind:ÅRSRAPPORT"] {
+        let results = search(&format!("mentor {typed}"), &SearchOptions::default());
+        assert_eq!(results.hits, exact.hits, "{typed}");
+        assert_eq!(results.total_hits, exact.total_hits, "{typed}");
+    }
+    let by_option = search(
+        "mentor",
+        &SearchOptions {
+            doc: Some("Aarsrapport-2019".into()),
+            ..SearchOptions::default()
+        },
+    );
+    assert!(!by_option.hits.is_empty());
+    assert!(by_option.hits.iter().all(|h| h.doc == "aarsrapport-2019"));
+    // An excluded filter is forgiven the same way.
+    let excluded = search("mentor -kind:aarsrapport", &SearchOptions::default());
+    assert!(!excluded.hits.is_empty());
+    assert!(excluded.hits.iter().all(|h| h.kind != "årsrapport"));
+}
+
+#[test]
+fn a_filter_no_page_satisfies_is_reported_with_the_values_that_come_close() {
+    let engine = corpus_engine();
+    let results = engine
+        .search("mentor doc:aarsrapport", &SearchOptions::default())
+        .expect("search");
+    assert_eq!(results.total_hits, 0, "a part of an id is not matched");
+    assert!(results.hits.is_empty());
+    let [unmatched] = results.unmatched_filters.as_slice() else {
+        panic!("{:?}", results.unmatched_filters);
+    };
+    assert_eq!(unmatched.filter, "doc:aarsrapport");
+    assert_eq!(
+        unmatched.suggestions,
+        ["doc:aarsrapport-2018", "doc:aarsrapport-2019"]
+    );
+    let year = engine
+        .search("mentor year:2016", &SearchOptions::default())
+        .expect("search");
+    assert_eq!(
+        year.unmatched_filters[0].known,
+        ["year:2018", "year:2019", "year:2020"]
+    );
+    // Show and cite take a document id the same way.
+    assert_eq!(
+        engine.document("AARSRAPPORT-2018").expect("found").doc,
+        "aarsrapport-2018"
+    );
+    let missing = engine.document("evaluering").expect_err("not an id");
+    assert!(
+        missing
+            .to_string()
+            .contains("did you mean: evaluering-2017-2020"),
+        "{missing}"
+    );
+    assert_eq!(
+        engine
+            .page_text("Evaluering-2017-2020", 3)
+            .expect("page")
+            .doc,
+        "evaluering-2017-2020"
+    );
+}
