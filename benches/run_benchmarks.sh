@@ -43,6 +43,14 @@ if [ -n "$scale" ]; then
       > /dev/null
     rm -rf "$OUT/index-threads-$t"
   done
+  # The same one-thread build held to one core: at --threads 1 the main thread (lexicon, spill
+  # file) still runs beside the extraction thread, on the other core when there is one.
+  if command -v taskset > /dev/null; then
+    /usr/bin/time -f '%e %U %S %M' -o "$OUT/gen-$scale.threads-1-one-core.index-time" \
+      taskset -c 0 "$BIN" index "$OUT/gen-$scale" --index "$OUT/index-threads-1" --full \
+      --threads 1 --json > /dev/null
+    rm -rf "$OUT/index-threads-1"
+  fi
   # Indexing against pdftotext on one core, three interleaved rounds: pdftotext run once per
   # PDF (it takes one file), then a full one-thread build of the same files. Each line of a
   # .time file is wall, user and system seconds.

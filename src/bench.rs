@@ -119,6 +119,34 @@ pub struct PhaseReport {
     pub queries_per_second: f64,
     /// Wall-clock time of the phase, seconds.
     pub wall_seconds: f64,
+    /// The median of each pass over the queries on its own, lowest and highest: how much the
+    /// p50 moves from one pass to the next on this machine, i.e. the noise a comparison of two
+    /// builds has to beat.
+    pub pass_p50_ms: PassSpread,
+}
+
+/// Lowest and highest of the per-pass medians of a phase.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct PassSpread {
+    /// Lowest per-pass median.
+    pub min_ms: f64,
+    /// Highest per-pass median.
+    pub max_ms: f64,
+}
+
+impl PassSpread {
+    /// The spread of the medians of `timings` taken `per_pass` at a time (the last, shorter
+    /// chunk counts too); all zero when there are none.
+    pub fn of(timings: &[Duration], per_pass: usize) -> PassSpread {
+        let medians: Vec<f64> = timings
+            .chunks(per_pass.max(1))
+            .map(|pass| LatencyStats::of(pass).p50_ms)
+            .collect();
+        PassSpread {
+            min_ms: medians.iter().copied().reduce(f64::min).unwrap_or(0.0),
+            max_ms: medians.iter().copied().reduce(f64::max).unwrap_or(0.0),
+        }
+    }
 }
 
 /// Latency of one kind of query (single thread, with snippets).
@@ -253,10 +281,11 @@ pub fn run(engine: &Engine, queries: &[BenchQuery], options: &BenchOptions) -> R
         .build()
         .map_err(|e| Error::io("thread pool", std::io::Error::other(e)))?;
 
-    let (search_single, _) = phase(engine, &plan, &search_only, None);
-    let (snippets_single, timings) = phase(engine, &plan, &with_snippets, None);
-    let (search_parallel, _) = phase(engine, &plan, &search_only, Some(&pool));
-    let (snippets_parallel, _) = phase(engine, &plan, &with_snippets, Some(&pool));
+    let per_pass = good.len();
+    let (search_single, _) = phase(engine, &plan, per_pass, &search_only, None);
+    let (snippets_single, timings) = phase(engine, &plan, per_pass, &with_snippets, None);
+    let (search_parallel, _) = phase(engine, &plan, per_pass, &search_only, Some(&pool));
+    let (snippets_parallel, _) = phase(engine, &plan, per_pass, &with_snippets, Some(&pool));
 
     let mut kinds: Vec<String> = good.iter().map(|q| q.kind.clone()).collect();
     kinds.sort();
@@ -294,10 +323,12 @@ pub fn run(engine: &Engine, queries: &[BenchQuery], options: &BenchOptions) -> R
     })
 }
 
-/// Runs every search of `plan`, on this thread or on `pool`, timing each.
+/// Runs every search of `plan` (passes of `per_pass` queries), on this thread or on `pool`,
+/// timing each.
 fn phase(
     engine: &Engine,
     plan: &[(usize, &BenchQuery)],
+    per_pass: usize,
     options: &SearchOptions,
     pool: Option<&rayon::ThreadPool>,
 ) -> (PhaseReport, Vec<Duration>) {
@@ -324,6 +355,7 @@ fn phase(
             0.0
         },
         wall_seconds: wall,
+        pass_p50_ms: PassSpread::of(&timings, per_pass),
     };
     (report, timings)
 }
@@ -350,6 +382,31 @@ mod tests {
         assert_eq!(percentile(&values, 99.0), 10.0);
         assert_eq!(percentile(&[], 50.0), 0.0);
         assert_eq!(percentile(&[7.0], 1.0), 7.0);
+    }
+
+    #[test]
+    fn the_pass_spread_is_the_range_of_the_per_pass_medians() {
+        let ms =
+            |v: &[u64]| -> Vec<Duration> { v.iter().map(|&m| Duration::from_millis(m)).collect() };
+        // Three passes of three: medians 2, 5 and 9.
+        let spread = PassSpread::of(&ms(&[1, 2, 3, 6, 5, 4, 9, 9, 1]), 3);
+        assert_eq!(
+            spread,
+            PassSpread {
+                min_ms: 2.0,
+                max_ms: 9.0
+            }
+        );
+        assert_eq!(PassSpread::of(&[], 3), PassSpread::default());
+        // One pass: the spread is that pass's median alone.
+        let one = PassSpread::of(&ms(&[4, 1, 7]), 3);
+        assert_eq!(
+            one,
+            PassSpread {
+                min_ms: 4.0,
+                max_ms: 4.0
+            }
+        );
     }
 
     #[test]

@@ -79,6 +79,21 @@ fn print_report(
     ] {
         print_phase(out, name, phase)?;
     }
+    let spread = |phase: &PhaseReport| {
+        format!(
+            "{:.3}–{:.3}",
+            phase.pass_p50_ms.min_ms, phase.pass_p50_ms.max_ms
+        )
+    };
+    writeln!(
+        out,
+        "\np50 of each of the {} passes alone, one thread: search {} ms, +snippets {} ms\n\
+         (the noise between passes on this machine: a difference between two builds smaller than\n\
+         this needs interleaved runs to show)",
+        report.runs,
+        spread(&report.search_single),
+        spread(&report.snippets_single)
+    )?;
     let snippet_cost = report.snippets_single.latency.p50_ms - report.search_single.latency.p50_ms;
     writeln!(
         out,

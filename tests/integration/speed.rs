@@ -149,6 +149,12 @@ fn the_harness_times_every_query_of_every_run_and_lists_failures() {
         assert_eq!(phase.latency.count, 6);
         assert!(phase.latency.p50_ms <= phase.latency.p99_ms);
         assert!(phase.latency.p99_ms <= phase.latency.max_ms);
+        // Three passes of the two good queries: each pass's median lies within the phase's
+        // timings.
+        let spread = phase.pass_p50_ms;
+        assert!(spread.min_ms > 0.0, "{spread:?}");
+        assert!(spread.min_ms <= spread.max_ms, "{spread:?}");
+        assert!(spread.max_ms <= phase.latency.max_ms, "{spread:?}");
     }
     assert_eq!(report.search_single.threads, 1);
     assert_eq!(report.search_parallel.threads, 2);
