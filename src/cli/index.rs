@@ -21,6 +21,7 @@ pub fn run(args: &IndexArgs) -> Result<()> {
         threads: args.threads,
         full: args.full,
         ocr: args.ocr,
+        merge: !args.no_merge,
         ..IndexOptions::default()
     };
     let report = build_with_progress(&dir, &args.paths, &options)
@@ -146,7 +147,13 @@ fn print_summary(out: &mut impl Write, report: &IndexReport, dir: &Path, ocr: bo
         report.files_removed,
         report.skipped.len(),
     )?;
-    writeln!(out, "the index holds {} pages", report.pages_total)?;
+    writeln!(
+        out,
+        "the index holds {} pages in {} segment{}",
+        report.pages_total,
+        report.segments,
+        if report.segments == 1 { "" } else { "s" }
+    )?;
     for partial in &report.partial {
         let pages: Vec<String> = partial
             .failed_pages

@@ -152,6 +152,18 @@ fn a_run_that_writes_every_page_leaves_one_segment_and_an_update_merges_nothing(
     };
     assert_eq!(run(&full).pages_total, update.pages_total);
     assert_eq!(segments(&index), 1, "a full rebuild is merged again");
+
+    // Without the merge, a full build keeps one segment per writer thread, with every page.
+    let unmerged = run(&IndexOptions {
+        merge: false,
+        ..full
+    });
+    assert_eq!(unmerged.segments, 2, "two writer threads, two segments");
+    assert_eq!(segments(&index), 2);
+    let engine = Engine::open(&index).expect("engine");
+    assert_eq!(engine.stats().expect("stats").pages, unmerged.pages_total);
+    let unchanged = run(&options);
+    assert_eq!((unchanged.committed, unchanged.segments), (false, 2));
 }
 
 /// Every public query's hits on an index of `corpus` built with `threads` threads: page,
