@@ -347,6 +347,44 @@ mod tests {
         assert_eq!(kind.known, ["kind:evaluering", "kind:årsrapport"]);
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(500))]
+
+        /// Whatever is typed, a filter stands only for values of the index that it spells
+        /// exactly or under the same key, and suggests only values of the index.
+        #[test]
+        fn a_filter_stands_for_values_of_the_index_only(
+            typed in "(?s)[a-zA-ZæøåÆØÅé0-9 -]{0,24}|\\PC{0,12}",
+            extra in proptest::collection::vec("[a-zæøå0-9-]{1,16}", 0..20),
+        ) {
+            let mut docs: Vec<String> = values().docs.into_iter().chain(extra).collect();
+            docs.sort_unstable();
+            docs.dedup();
+            let v = FilterValues { docs: docs.clone(), ..values() };
+            match v.resolve(&Filter::Doc(typed.clone())) {
+                Ok(found) => {
+                    proptest::prop_assert!(!found.is_empty());
+                    for filter in found {
+                        let Filter::Doc(value) = filter else {
+                            return Err(proptest::test_runner::TestCaseError::fail("not a doc"));
+                        };
+                        proptest::prop_assert!(docs.contains(&value));
+                        proptest::prop_assert!(value == typed || key_of(&value) == key_of(&typed));
+                    }
+                }
+                Err(unmatched) => {
+                    proptest::prop_assert!(!docs.iter().any(|d| key_of(d) == key_of(&typed)));
+                    proptest::prop_assert!(unmatched.suggestions.len() <= MAX_SUGGESTIONS);
+                    for suggestion in unmatched.suggestions.iter().chain(&unmatched.known) {
+                        let value = suggestion.strip_prefix("doc:").unwrap_or_default();
+                        proptest::prop_assert!(docs.iter().any(|d| d == value));
+                    }
+                    proptest::prop_assert!(unmatched.to_string().starts_with("no page has `doc:"));
+                }
+            }
+        }
+    }
+
     #[test]
     fn many_values_are_not_listed() {
         let v = FilterValues {
