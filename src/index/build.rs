@@ -1,12 +1,12 @@
 //! Building and updating an index from PDF files.
 //!
 //! [`build_index`] runs in four steps:
-//! 1. **Plan**: list the PDFs under the inputs and compare each with the [`IndexState`] of the
-//!    last commit: same size and modification time, or same content hash, means unchanged;
-//!    files of the state no longer found are removed.
-//! 2. **Extract and spill** (pass 1): the new and changed files are extracted in parallel (rayon,
-//!    one file per task), each on its own thread with a large stack and behind `catch_unwind`,
-//!    so a hostile file costs only itself. The task waits for that thread at most
+//! 1. **Plan** (`super::plan`): list the PDFs under the inputs and compare each with the
+//!    [`IndexState`] of the last commit: same size and modification time, or same content
+//!    hash, means unchanged; files of the state no longer found are removed.
+//! 2. **Extract and spill** (pass 1; the spill file is `super::spill`): the new and changed
+//!    files are extracted in parallel (rayon, one file per task), each on its own thread with a
+//!    large stack and behind `catch_unwind`, so a hostile file costs only itself. The task waits for that thread at most
 //!    [`IndexOptions::file_timeout`]: should the extractor's own time budget ever fail, the file
 //!    is reported as `timed out after N s` and its thread is left behind, detached, while the run
 //!    goes on. With [`IndexOptions::ocr`], pages without text are then read by [`crate::ocr`] in
@@ -32,7 +32,7 @@
 //! in between, memory is bounded by the writer's budget ([`IndexOptions::memory_budget`]), the
 //! files in flight (one per extraction thread and a few in the channel) and the lexicon, whatever
 //! the corpus size. The spill file costs one sequential write and one read of the text, small
-//! beside extraction. It holds plain length-prefixed records (see `Spill`), written and read by
+//! beside extraction. It holds plain length-prefixed records (see `super::spill`), written and read by
 //! this run only, and is removed at the end of every run, failed or not; a run killed with
 //! SIGKILL may leave it behind, and the next run removes it first.
 //!
@@ -41,7 +41,6 @@
 
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -49,16 +48,17 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use rayon::prelude::*;
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use tantivy::{Index, IndexWriter, TantivyDocument, Term};
 
 use super::metadata::{DocMeta, Manifests, doc_stem};
+use super::plan::{Candidate, collect_pdfs, plan};
 use super::schema::{Fields, build_schema};
+use super::spill::{SPILL_FILE, Spill, remove_stale_spill};
 use super::state::{FailedFile, FileState, IndexState};
 use super::{LEXICON_FILE, LOCK_FILE, open_existing};
 use crate::analysis::{self, Analyzer, Lexicon};
 use crate::error::{Error, Result};
-use crate::extract::{self, ExtractedPdf, Page};
+use crate::extract::{self, ExtractedPdf};
 
 /// How to build an index.
 #[derive(Debug, Clone)]
@@ -527,11 +527,6 @@ fn merge_segments(index: &Index, writer: &mut IndexWriter<TantivyDocument>) -> R
     Ok(())
 }
 
-/// File in the index folder holding the pages extracted by a run until they are written (see the
-/// module documentation). Removed at the end of every run, and at the start of the next one when
-/// a killed run left it behind.
-pub const SPILL_FILE: &str = "pubsearch-spill.tmp";
-
 /// A file of this run once extracted: its pages are in the spill file, not in memory.
 enum Outcome {
     /// Extracted with at least one page.
@@ -656,178 +651,6 @@ fn consume(
     Ok(slots.into_iter().flatten().collect())
 }
 
-/// The spill file of a run, open for writing and then for reading; removed when dropped, so an
-/// error anywhere in the run leaves none behind.
-///
-/// Each page is one record: number (u32), a label flag byte (0 or 1) followed, when 1, by the
-/// label, then the text; each string is its byte length (u64) and its UTF-8 bytes; numbers are
-/// little-endian. A file's pages are consecutive; [`SpilledFile::offset`] says where they start.
-struct Spill {
-    path: PathBuf,
-    out: BufWriter<File>,
-    /// Bytes appended so far.
-    written: u64,
-    removed: bool,
-}
-
-impl Spill {
-    /// Creates the spill file in `index_dir`, replacing any earlier one.
-    fn create(index_dir: &Path) -> Result<Spill> {
-        let path = index_dir.join(SPILL_FILE);
-        let file = File::options()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .open(&path)
-            .map_err(|e| Error::io(&path, e))?;
-        Ok(Spill {
-            path,
-            out: BufWriter::with_capacity(SPILL_BUFFER_BYTES, file),
-            written: 0,
-            removed: false,
-        })
-    }
-
-    /// Appends `pages`, returning the offset they start at.
-    fn append(&mut self, pages: &[Page]) -> Result<u64> {
-        let offset = self.written;
-        for page in pages {
-            self.put(&page.number.to_le_bytes())?;
-            match &page.label {
-                None => self.put(&[0])?,
-                Some(label) => {
-                    self.put(&[1])?;
-                    self.put_str(label)?;
-                }
-            }
-            self.put_str(&page.text)?;
-        }
-        Ok(offset)
-    }
-
-    fn put_str(&mut self, text: &str) -> Result<()> {
-        self.put(&(text.len() as u64).to_le_bytes())?;
-        self.put(text.as_bytes())
-    }
-
-    fn put(&mut self, bytes: &[u8]) -> Result<()> {
-        self.out
-            .write_all(bytes)
-            .map_err(|e| Error::io(&self.path, e))?;
-        self.written += bytes.len() as u64;
-        Ok(())
-    }
-
-    /// Ends writing and reads the file from its start.
-    fn reader(&mut self) -> Result<SpillReader<'_>> {
-        self.out.flush().map_err(|e| Error::io(&self.path, e))?;
-        let mut file = self.out.get_ref();
-        file.seek(SeekFrom::Start(0))
-            .map_err(|e| Error::io(&self.path, e))?;
-        Ok(SpillReader {
-            path: &self.path,
-            input: BufReader::with_capacity(SPILL_BUFFER_BYTES, file),
-            position: 0,
-        })
-    }
-
-    /// Removes the file.
-    fn remove(mut self) -> Result<()> {
-        self.removed = true;
-        std::fs::remove_file(&self.path).map_err(|e| Error::io(&self.path, e))
-    }
-}
-
-impl Drop for Spill {
-    fn drop(&mut self) {
-        if !self.removed {
-            // Best effort on a failed run; the next run removes a leftover anyway.
-            let _ = std::fs::remove_file(&self.path);
-        }
-    }
-}
-
-/// Buffer of the spill file's reader and writer.
-const SPILL_BUFFER_BYTES: usize = 256 * 1024;
-
-/// Removes the spill file a killed run may have left in `index_dir`.
-fn remove_stale_spill(index_dir: &Path) -> Result<()> {
-    let path = index_dir.join(SPILL_FILE);
-    match std::fs::remove_file(&path) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io(&path, e)),
-        _ => Ok(()),
-    }
-}
-
-/// Reads pages back from a [`Spill`].
-struct SpillReader<'a> {
-    path: &'a Path,
-    input: BufReader<&'a File>,
-    /// Offset of the next byte `input` yields.
-    position: u64,
-}
-
-impl SpillReader<'_> {
-    /// Moves to `offset`; cheap when already there, as when files finished in plan order.
-    fn seek(&mut self, offset: u64) -> Result<()> {
-        if offset != self.position {
-            self.input
-                .seek(SeekFrom::Start(offset))
-                .map_err(|e| Error::io(self.path, e))?;
-            self.position = offset;
-        }
-        Ok(())
-    }
-
-    /// Reads the page at the current position.
-    fn next_page(&mut self) -> Result<Page> {
-        let number = u32::from_le_bytes(self.take::<4>()?);
-        let label = match self.take::<1>()? {
-            [0] => None,
-            [1] => Some(self.take_str()?),
-            [flag] => return Err(self.damaged(&format!("bad label flag {flag}"))),
-        };
-        let text = self.take_str()?;
-        Ok(Page {
-            number,
-            label,
-            text,
-        })
-    }
-
-    fn take<const N: usize>(&mut self) -> Result<[u8; N]> {
-        let mut bytes = [0; N];
-        self.input
-            .read_exact(&mut bytes)
-            .map_err(|e| Error::io(self.path, e))?;
-        self.position += N as u64;
-        Ok(bytes)
-    }
-
-    fn take_str(&mut self) -> Result<String> {
-        let len = u64::from_le_bytes(self.take::<8>()?);
-        let mut bytes = Vec::new();
-        // `take` bounds the read by what the file holds, whatever the length says.
-        (&mut self.input)
-            .take(len)
-            .read_to_end(&mut bytes)
-            .map_err(|e| Error::io(self.path, e))?;
-        if bytes.len() as u64 != len {
-            return Err(self.damaged("truncated record"));
-        }
-        self.position += len;
-        String::from_utf8(bytes).map_err(|_| self.damaged("text is not UTF-8"))
-    }
-
-    fn damaged(&self, reason: &str) -> Error {
-        Error::io(
-            self.path,
-            std::io::Error::new(std::io::ErrorKind::InvalidData, reason.to_owned()),
-        )
-    }
-}
-
 /// The first few skipped files with their reasons, for an error message.
 fn skipped_summary(skipped: &[SkippedFile]) -> String {
     const SHOWN: usize = 3;
@@ -939,155 +762,6 @@ fn extract_isolated(path: &Path) -> std::result::Result<ExtractedPdf, String> {
     }
 }
 
-/// A file to look at in this run.
-#[derive(Debug, Clone)]
-struct Candidate {
-    key: String,
-    path: PathBuf,
-    hash: String,
-    size: u64,
-    mtime_ns: u128,
-}
-
-/// What a run has to do.
-#[derive(Debug, Default)]
-struct Plan {
-    changed: Vec<Candidate>,
-    /// Unchanged content whose modification time moved.
-    touched: Vec<Candidate>,
-    unchanged: Vec<String>,
-    removed: Vec<String>,
-    /// Failed last time and unchanged since: not retried.
-    still_failing: Vec<(PathBuf, String)>,
-    /// Failed last time and gone now.
-    removed_failed: Vec<String>,
-}
-
-/// `redo` marks files to extract again even when unchanged.
-fn plan(
-    files: &[PathBuf],
-    previous: &IndexState,
-    redo: &dyn Fn(&FileState) -> bool,
-) -> Result<Plan> {
-    let mut plan = Plan::default();
-    let mut seen = std::collections::HashSet::new();
-    for path in files {
-        let key = file_key(path);
-        seen.insert(key.clone());
-        let metadata = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
-        let size = metadata.len();
-        let mtime_ns = metadata
-            .modified()
-            .ok()
-            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-            .map_or(0, |d| d.as_nanos());
-        if let Some(failed) = previous.failed.get(&key)
-            && failed.size == size
-            && failed.mtime_ns == mtime_ns
-        {
-            plan.still_failing
-                .push((path.clone(), failed.reason.clone()));
-            continue;
-        }
-        let old = previous.files.get(&key);
-        if let Some(old) = old
-            && old.size == size
-            && old.mtime_ns == mtime_ns
-            && !redo(old)
-        {
-            plan.unchanged.push(key);
-            continue;
-        }
-        let hash = hash_file(path)?;
-        let candidate = Candidate {
-            key: key.clone(),
-            path: path.clone(),
-            hash,
-            size,
-            mtime_ns,
-        };
-        match old {
-            Some(old) if old.hash == candidate.hash && !redo(old) => {
-                plan.unchanged.push(key);
-                plan.touched.push(candidate);
-            }
-            _ => plan.changed.push(candidate),
-        }
-    }
-    plan.removed = previous
-        .files
-        .keys()
-        .filter(|k| !seen.contains(*k))
-        .cloned()
-        .collect();
-    plan.removed_failed = previous
-        .failed
-        .keys()
-        .filter(|k| !seen.contains(*k))
-        .cloned()
-        .collect();
-    Ok(plan)
-}
-
-/// The key of a file in the index: its path as found.
-fn file_key(path: &Path) -> String {
-    path.to_string_lossy().into_owned()
-}
-
-fn hash_file(path: &Path) -> Result<String> {
-    let mut file = File::open(path).map_err(|e| Error::io(path, e))?;
-    let mut hasher = Sha256::new();
-    std::io::copy(&mut file, &mut hasher).map_err(|e| Error::io(path, e))?;
-    Ok(hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect())
-}
-
-/// Every PDF under `inputs`, sorted, without duplicates.
-///
-/// # Errors
-/// Fails when an input does not exist.
-pub fn collect_pdfs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
-    for input in inputs {
-        let metadata = std::fs::metadata(input).map_err(|e| Error::io(input, e))?;
-        if metadata.is_dir() {
-            walk(input, &mut files, 0)?;
-        } else {
-            files.push(input.clone());
-        }
-    }
-    files.sort();
-    files.dedup();
-    Ok(files)
-}
-
-/// Deepest folder nesting followed.
-const MAX_WALK_DEPTH: usize = 32;
-
-fn walk(dir: &Path, files: &mut Vec<PathBuf>, depth: usize) -> Result<()> {
-    if depth > MAX_WALK_DEPTH {
-        return Ok(());
-    }
-    let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
-    for entry in entries {
-        let entry = entry.map_err(|e| Error::io(dir, e))?;
-        let path = entry.path();
-        let file_type = entry.file_type().map_err(|e| Error::io(&path, e))?;
-        if file_type.is_dir() {
-            walk(&path, files, depth + 1)?;
-        } else if path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("pdf"))
-        {
-            files.push(path);
-        }
-    }
-    Ok(())
-}
-
 /// Holds the index's lock file until dropped.
 struct IndexLock {
     _file: File,
@@ -1177,65 +851,6 @@ mod tests {
         let path = fixture("robustness/malformed/empty-zero-bytes.pdf");
         let result = extract_with_deadline(&path, DEFAULT_FILE_TIMEOUT);
         assert_eq!(result.err().as_deref(), Some("not a PDF (0 bytes)"));
-    }
-
-    fn page(number: u32, label: Option<&str>, text: &str) -> Page {
-        Page {
-            number,
-            label: label.map(str::to_owned),
-            text: text.to_owned(),
-        }
-    }
-
-    #[test]
-    fn spilled_pages_read_back_unchanged_in_any_order() {
-        let dir = tempfile::tempdir().expect("temp");
-        let mut spill = Spill::create(dir.path()).expect("creates");
-        let first = vec![
-            page(1, Some("i"), "Årsrapport for Center for Forebyggelse"),
-            page(2, None, ""),
-        ];
-        let second = vec![page(7, Some(""), "æøå ÆØÅ – “citat” \u{1F600}\n\nny linje")];
-        let first_at = spill.append(&first).expect("appends");
-        let second_at = spill.append(&second).expect("appends");
-        let mut reader = spill.reader().expect("reads");
-        reader.seek(second_at).expect("seeks");
-        assert_eq!(reader.next_page().expect("page"), second[0]);
-        reader.seek(first_at).expect("seeks");
-        assert_eq!(reader.next_page().expect("page"), first[0]);
-        assert_eq!(reader.next_page().expect("page"), first[1]);
-        drop(reader);
-        spill.remove().expect("removes");
-        assert!(!dir.path().join(SPILL_FILE).exists());
-    }
-
-    #[test]
-    fn a_damaged_spill_file_is_an_error_naming_it() {
-        let dir = tempfile::tempdir().expect("temp");
-        let mut spill = Spill::create(dir.path()).expect("creates");
-        spill
-            .append(&[page(1, None, "Valbyparken")])
-            .expect("appends");
-        // Cut the text short, as a full disk would.
-        spill.out.flush().expect("flushes");
-        spill
-            .out
-            .get_ref()
-            .set_len(spill.written - 3)
-            .expect("truncates");
-        let mut reader = spill.reader().expect("reads");
-        let err = reader.next_page().expect_err("truncated");
-        assert!(err.to_string().contains(SPILL_FILE), "{err}");
-    }
-
-    #[test]
-    fn a_dropped_spill_file_is_removed() {
-        let dir = tempfile::tempdir().expect("temp");
-        let mut spill = Spill::create(dir.path()).expect("creates");
-        spill.append(&[page(1, None, "tekst")]).expect("appends");
-        assert!(dir.path().join(SPILL_FILE).exists());
-        drop(spill);
-        assert!(!dir.path().join(SPILL_FILE).exists());
     }
 
     #[test]

@@ -7,6 +7,8 @@
 //! - [`schema`]: one tantivy document per page, text indexed three ways;
 //! - [`metadata`]: title, year and kind from `manifest.json` or the PDF's info dictionary;
 //! - [`build`]: [`build_index`], the parallel, incremental writer;
+//! - `plan`: which files a run extracts, adds and removes ([`collect_pdfs`] lists the PDFs);
+//! - `spill`: the file holding extracted pages between the two passes ([`SPILL_FILE`]);
 //! - [`state`]: [`IndexState`], saved atomically with each commit.
 //!
 //! Every reader opens an index through [`open_existing`] (the search module's `Engine::open`
@@ -15,7 +17,9 @@
 
 pub mod build;
 pub mod metadata;
+mod plan;
 pub mod schema;
+mod spill;
 pub mod state;
 
 use std::path::Path;
@@ -23,11 +27,11 @@ use std::time::UNIX_EPOCH;
 
 use tantivy::Index;
 
-pub use build::{
-    IndexOptions, IndexReport, PartialFile, Progress, SkippedFile, build_index, collect_pdfs,
-};
+pub use build::{IndexOptions, IndexReport, PartialFile, Progress, SkippedFile, build_index};
 pub use metadata::DocMeta;
+pub use plan::collect_pdfs;
 pub use schema::Fields;
+pub use spill::SPILL_FILE;
 pub use state::{FileState, IndexState};
 
 use crate::analysis::{self, Analyzer, Lexicon};

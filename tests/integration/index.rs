@@ -381,7 +381,7 @@ fn one_engine_serves_searches_from_many_threads() {
 
 /// The spill file a run keeps its extracted pages in, in the index folder `index`.
 fn spill_file(index: &Path) -> PathBuf {
-    index.join(pubsearch::index::build::SPILL_FILE)
+    index.join(pubsearch::index::SPILL_FILE)
 }
 
 #[test]
