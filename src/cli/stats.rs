@@ -26,6 +26,15 @@ pub fn run(args: &StatsArgs) -> Result<()> {
         )?;
     }
     writeln!(out, "size:        {:.1} MB", stats.size_bytes as f64 / 1e6)?;
+    if stats.segments > 1 {
+        writeln!(
+            out,
+            "segments:    {} (each costs every search a little; `pubsearch index --full` makes one)",
+            stats.segments
+        )?;
+    } else {
+        writeln!(out, "segments:    {}", stats.segments)?;
+    }
     writeln!(
         out,
         "built:       {} (Unix time {})",

@@ -162,6 +162,9 @@ pub struct IndexStats {
     pub analyzer_version: u32,
     /// Words in the compound lexicon.
     pub lexicon_words: usize,
+    /// Tantivy segments; each costs every search a little (a full build leaves one, an update
+    /// adds one).
+    pub segments: usize,
 }
 
 /// How a search scores the pages matching its query.
@@ -451,6 +454,7 @@ impl Engine {
             built_at: inner.state.built_at,
             analyzer_version: inner.state.analyzer_version,
             lexicon_words: inner.analyzer.lexicon().len(),
+            segments: inner.reader.searcher().segment_readers().len(),
         })
     }
 

@@ -228,6 +228,7 @@ fn show_prints_one_page_and_stats_describe_the_index() {
     assert_eq!(json["documents"], 4);
     assert_eq!(json["pages"], 61);
     assert!(json["size_bytes"].as_u64().expect("size") > 10_000);
+    assert_eq!(json["segments"], 1, "a 61-page build is one segment");
 }
 
 #[test]
