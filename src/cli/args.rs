@@ -86,9 +86,10 @@ pub struct IndexArgs {
     /// pages indexes them on one thread, which keeps equally-scored pages in one order.
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub threads: usize,
-    /// After a first build or --full, keep one segment per writer thread instead of merging
-    /// them into one: the build ends sooner on several cores (the merge runs on one), and
-    /// searches take a few per cent longer.
+    /// Merge no segments in this run: after a first build or --full, keep one segment per
+    /// writer thread instead of merging them into one (the build ends sooner on several cores,
+    /// as the merge runs on one), and after an update leave its segment alone. Searches take a
+    /// few per cent longer per extra segment.
     #[arg(long)]
     pub no_merge: bool,
     /// Print the summary as JSON.

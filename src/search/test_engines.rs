@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use super::Engine;
 
 /// An index of the embedded corpus (`corpus/`) in several segments, built in `dir`: two files
-/// indexed, then the other two added (a run that adds files does not merge).
+/// indexed, then the other two added by a run that merges nothing.
 pub(crate) fn several_segment_engine(dir: &Path) -> Engine {
     let corpus = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("corpus");
     let pdfs = dir.join("pdfs");
@@ -25,13 +25,12 @@ pub(crate) fn several_segment_engine(dir: &Path) -> Engine {
         for name in batch {
             std::fs::copy(corpus.join(name), pdfs.join(name)).expect("copy");
         }
-        crate::build_index(
-            &index,
-            std::slice::from_ref(&pdfs),
-            &Default::default(),
-            &|_| {},
-        )
-        .expect("indexes");
+        let options = crate::IndexOptions {
+            merge: false,
+            ..Default::default()
+        };
+        crate::build_index(&index, std::slice::from_ref(&pdfs), &options, &|_| {})
+            .expect("indexes");
     }
     Engine::open(&index).expect("opens")
 }

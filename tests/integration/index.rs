@@ -64,6 +64,11 @@ fn changed_added_and_removed_files_are_handled_alone() {
     let report = build(&index, &corpus);
     assert_eq!((report.files_indexed, report.files_unchanged), (1, 1));
     assert_eq!(report.pages_total, 16 + 17);
+    assert_eq!(
+        (report.segments, segments(&index)),
+        (1, 1),
+        "a small index stays one segment through updates"
+    );
     let engine = Engine::open(&index).expect("opens");
     let hits = engine
         .search(
@@ -106,7 +111,7 @@ fn segments(index: &Path) -> usize {
 }
 
 #[test]
-fn a_run_that_writes_every_page_leaves_one_segment_and_an_update_merges_nothing() {
+fn a_run_that_writes_every_page_leaves_one_segment_and_updates_merge_only_small_ones() {
     // 1,000 pages: a run this large writes with one tantivy writer per thread, each filling
     // a segment of its own (smaller runs use one writer).
     let work = tempfile::tempdir().expect("temp");
@@ -142,9 +147,18 @@ fn a_run_that_writes_every_page_leaves_one_segment_and_an_update_merges_nothing(
     std::fs::copy(corpus.join("gen-0002.pdf"), corpus.join("gen-0001.pdf")).expect("replace");
     let update = run(&options);
     assert_eq!((update.files_indexed, update.files_unchanged), (1, 19));
-    assert_eq!(segments(&index), 2, "an update merges nothing");
+    assert_eq!(segments(&index), 2, "an update merges nothing large");
     let engine = Engine::open(&index).expect("engine");
     assert_eq!(engine.stats().expect("stats").pages, update.pages_total);
+
+    // A second file replaced: the two small segments of the updates are merged, the large one
+    // is left alone.
+    std::fs::copy(corpus.join("gen-0004.pdf"), corpus.join("gen-0003.pdf")).expect("replace");
+    let second = run(&options);
+    assert_eq!((second.files_indexed, second.files_unchanged), (1, 19));
+    assert_eq!((second.segments, segments(&index)), (2, 2));
+    let engine = Engine::open(&index).expect("engine");
+    assert_eq!(engine.stats().expect("stats").pages, second.pages_total);
 
     let full = IndexOptions {
         full: true,
