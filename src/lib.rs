@@ -7,8 +7,9 @@
 //!    parts of compounds;
 //! 3. [`index`] writes one tantivy document per page, in parallel and incrementally
 //!    ([`index::build_index`]);
-//! 4. [`search`] parses a query, ranks pages (all words before most words, exact forms before
-//!    stems before folded forms) and cuts a highlighted snippet of each hit;
+//! 4. [`search`] parses a query, matches its `doc:`/`kind:`/`year:` filters to the index's
+//!    values, ranks pages (all words before most words, exact forms before stems before folded
+//!    forms) and cuts a highlighted snippet of each hit;
 //! 5. the `pubsearch` binary is a thin command-line layer over these.
 //!
 //! Beside the pipeline: [`ocr`] reads pages without a text layer with tesseract (step 1, when
@@ -44,4 +45,6 @@ pub mod search;
 pub use error::{Error, Result};
 pub use extract::{ExtractError, ExtractedPdf, Page, extract_bytes, extract_file};
 pub use index::{IndexOptions, IndexReport, build_index};
-pub use search::{Engine, Hit, IndexStats, PageText, SearchOptions, SearchResults};
+pub use search::{
+    Engine, Hit, IndexStats, PageText, SearchOptions, SearchResults, UnmatchedFilter,
+};
