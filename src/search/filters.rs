@@ -121,11 +121,6 @@ impl ResolvedFilters {
             .collect();
         (ResolvedFilters { required, excluded }, unmatched)
     }
-
-    /// Whether there are no filters at all.
-    pub fn is_empty(&self) -> bool {
-        self.required.is_empty() && self.excluded.is_empty()
-    }
 }
 
 /// The values an index holds for each filterable field.
