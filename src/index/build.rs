@@ -6,10 +6,10 @@
 //!    hash, means unchanged; files of the state no longer found are removed.
 //! 2. **Extract and spill** (pass 1; the spill file is `super::spill`): the new and changed
 //!    files are extracted in parallel (rayon, one file per task), each on its own thread with a
-//!    large stack and behind `catch_unwind`, so a hostile file costs only itself. The task waits for that thread at most
-//!    [`IndexOptions::file_timeout`]: should the extractor's own time budget ever fail, the file
-//!    is reported as `timed out after N s` and its thread is left behind, detached, while the run
-//!    goes on. With [`IndexOptions::ocr`], pages without text are then read by [`crate::ocr`] in
+//!    large stack and behind `catch_unwind`, so a hostile file costs only itself. The task waits
+//!    for that thread at most [`IndexOptions::file_timeout`]: should the extractor's own time
+//!    budget ever fail, the file is reported as `timed out after N s` and its thread is left
+//!    behind, detached, while the run goes on. With [`IndexOptions::ocr`], pages without text are then read by [`crate::ocr`] in
 //!    the same task; the state records them (`ocr_pages`), so hits on them are marked as OCR.
 //!    Each finished file goes through a small bounded channel to one consumer, which adds its
 //!    words to the index's compound [`Lexicon`], appends its pages to the spill file
@@ -32,8 +32,8 @@
 //! in between, memory is bounded by the writer's budget ([`IndexOptions::memory_budget`]), the
 //! files in flight (one per extraction thread and a few in the channel) and the lexicon, whatever
 //! the corpus size. The spill file costs one sequential write and one read of the text, small
-//! beside extraction. It holds plain length-prefixed records (see `super::spill`), written and read by
-//! this run only, and is removed at the end of every run, failed or not; a run killed with
+//! beside extraction. It holds plain length-prefixed records (see `super::spill`), written and
+//! read by this run only, and is removed at the end of every run, failed or not; a run killed with
 //! SIGKILL may leave it behind, and the next run removes it first.
 //!
 //! A lock file keeps two runs from writing one index at once: the second fails at once with

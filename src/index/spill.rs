@@ -13,9 +13,9 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 use crate::extract::Page;
 
-/// File in the index folder holding the pages extracted by a run until they are written (see the
-/// [`super::build`] module documentation). Removed at the end of every run, and at the start of the next one when
-/// a killed run left it behind.
+/// File in the index folder holding the pages extracted by a run until they are written (see
+/// the [`super::build`] module documentation). Removed at the end of every run, and at the start
+/// of the next one when a killed run left it behind.
 pub const SPILL_FILE: &str = "pubsearch-spill.tmp";
 
 /// The spill file of a run, open for writing and then for reading; removed when dropped, so an

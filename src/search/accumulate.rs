@@ -551,7 +551,8 @@ impl TopPages {
     }
 }
 
-fn best_first(a: &(Score, DocAddress), b: &(Score, DocAddress)) -> std::cmp::Ordering {
+/// The order of ranked pages: higher score first, ties by address (segment, then page).
+pub(crate) fn best_first(a: &(Score, DocAddress), b: &(Score, DocAddress)) -> std::cmp::Ordering {
     b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
 }
 

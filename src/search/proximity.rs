@@ -21,6 +21,7 @@ use tantivy::query::Bm25Weight;
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocSet, Score, Searcher, Term};
 
+use super::accumulate::best_first;
 use super::rank::{PROXIMITY_BOOST, PROXIMITY_SLOP};
 
 /// Pages of the first search ranked before proximity is scored: [`RESCORE_PER_HIT`] per hit
@@ -159,7 +160,7 @@ pub fn rescore(
             }
         }
     }
-    candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    candidates.sort_by(best_first);
     Ok(candidates)
 }
 
@@ -246,7 +247,7 @@ mod tests {
                 }
             }
         }
-        candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        candidates.sort_by(best_first);
         candidates
     }
 
